@@ -1,0 +1,68 @@
+"""Actions that answer from the service catalog: a service's aspects and the service list.
+
+Thin by design: the catalog holds the words, :mod:`dalil.catalog.render` builds the message,
+these actions only decide *which* answer the conversation asks for.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from dalil.catalog import load_catalog, render
+from dalil.catalog.search import CatalogSearch
+
+MAX_CHOICES = 3
+
+
+def latest_entity(tracker: Tracker, entity: str) -> str | None:
+    """The entity's value in the latest message, if the user gave one."""
+    return next(tracker.get_latest_entity_values(entity), None)
+
+
+class ActionAnswerService(Action):
+    """Answers (service, aspect); asks which service when none is known yet."""
+
+    def name(self) -> str:
+        """The action's name in the domain."""
+        return "action_answer_service"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """Picks the aspect from the intent and the service from the message or the slot."""
+        catalog = load_catalog()
+        intent = tracker.latest_message.get("intent", {}).get("name")
+        aspect = render.INTENT_ASPECTS.get(intent) or tracker.get_slot("aspect") or "overview"
+        service_id = latest_entity(tracker, "service") or tracker.get_slot("service")
+        if service_id not in catalog.service_ids():
+            hits = CatalogSearch(catalog).search(tracker.latest_message.get("text") or "")
+            buttons = [render.service_button(h.service, aspect) for h in hits[:MAX_CHOICES]]
+            if not buttons:
+                dispatcher.utter_message(response="utter_ask_which_service_list")
+                return [SlotSet("aspect", aspect)]
+            dispatcher.utter_message(
+                response="utter_ask_which_service", buttons=render.rasa_buttons(buttons)
+            )
+            return [SlotSet("aspect", aspect)]
+        reply = render.service_answer(catalog, catalog.service(service_id), aspect)
+        dispatcher.utter_message(**reply.as_rasa())
+        return [SlotSet("service", service_id), SlotSet("aspect", aspect)]
+
+
+class ActionListServices(Action):
+    """Lists every service, grouped by audience."""
+
+    def name(self) -> str:
+        """The action's name in the domain."""
+        return "action_list_services"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """Sends the grouped list with a button per service."""
+        dispatcher.utter_message(**render.services_list(load_catalog()).as_rasa())
+        return []

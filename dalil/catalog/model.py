@@ -1,0 +1,182 @@
+"""The catalog's schema: what an agency must write for every service, checked at load.
+
+Pydantic (v1, as Rasa 3.6 pins it) turns a typo in the YAML into an error that names the
+service and the field, instead of a wrong answer sent to a client weeks later.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, Extra, HttpUrl, constr, root_validator, validator
+
+from nlp.normalize import normalize
+
+ASPECTS = ("overview", "requirements", "steps", "fees", "duration", "channels")
+Aspect = Literal["overview", "requirements", "steps", "fees", "duration", "channels"]
+Day = Literal["sat", "sun", "mon", "tue", "wed", "thu", "fri"]
+Text = constr(strip_whitespace=True, min_length=1)
+Identifier = constr(regex=r"^[a-z][a-z0-9_]*$")
+
+
+class Strict(BaseModel):
+    """Refuses unknown keys, so a misspelt field name is an error, not a silent omission."""
+
+    class Config:
+        extra = Extra.forbid
+        allow_mutation = False
+
+
+class Answers(Strict):
+    """The approved answer for each aspect of a service."""
+
+    overview: Text
+    requirements: Text
+    steps: Text
+    fees: Text
+    duration: Text
+    channels: Text
+
+
+class Service(Strict):
+    """One service of the agency's service list."""
+
+    id: Identifier
+    name_ar: Text
+    name_en: Text
+    audience: Literal["individuals", "establishments"]
+    aliases: list[Text]
+    department: Text
+    e_service_url: HttpUrl
+    reviewed: dt.date
+    answers: Answers
+
+    @validator("e_service_url")
+    def _https_only(cls, url: HttpUrl) -> HttpUrl:  # noqa: N805 - pydantic validator
+        if url.scheme != "https":
+            raise ValueError("must be an https:// link")
+        return url
+
+    def phrases(self) -> list[str]:
+        """Every way people name this service: the name, its parts in brackets, the aliases."""
+        name = self.name_ar.replace(")", "(")
+        parts = [p.strip() for p in name.split("(") if p.strip()]
+        return list(dict.fromkeys([self.name_ar, *parts, *self.aliases]))
+
+
+class Hours(Strict):
+    """Opening hours in the agency's time zone."""
+
+    days: list[Day]
+    opens: dt.time
+    closes: dt.time
+    timezone: Text
+    text: Text
+
+
+class Office(Strict):
+    """A labor office in one city."""
+
+    city: Identifier
+    name_ar: Text
+    aliases: list[Text]
+    office_name: Text
+    address: Text
+    map_url: HttpUrl
+
+
+class Contact(Strict):
+    """How clients reach the agency."""
+
+    call_center: Text
+    email: Text
+    website: HttpUrl
+    social: dict[str, HttpUrl]
+    text: Text
+
+
+class Charter(Strict):
+    """The customer charter: rights, obligations and service-level promises."""
+
+    rights: list[Text]
+    obligations: list[Text]
+    service_levels: list[Text]
+
+
+class General(Strict):
+    """Information that belongs to the agency rather than to one service."""
+
+    office_hours: Hours
+    agent_hours: Hours
+    offices: list[Office]
+    contact: Contact
+    charter: Charter
+
+
+class Messages(Strict):
+    """The wording around catalog answers: headings, labels, the provenance line."""
+
+    aspect_labels: dict[Aspect, Text]
+    audience_labels: dict[Literal["individuals", "establishments"], Text]
+    answer_heading: Text  # {aspect} {service}
+    provenance: Text  # {url} {reviewed}
+    services_list: Text
+    offices_heading: Text
+    office_line: Text  # {office_name} {address} {map_url}
+    charter_headings: dict[Literal["rights", "obligations", "service_levels"], Text]
+    # How the bot names an intent when it offers it as a guess («هل تقصد …؟»).
+    intent_labels: dict[Identifier, Text]
+
+    @validator("aspect_labels")
+    def _every_aspect(cls, labels: dict) -> dict:  # noqa: N805 - pydantic validator
+        missing = [a for a in ASPECTS if a not in labels]
+        if missing:
+            raise ValueError(f"missing labels for {', '.join(missing)}")
+        return labels
+
+
+class Catalog(Strict):
+    """The whole service list: the one source every channel answers from."""
+
+    version: int
+    services: list[Service]
+    general: General
+    messages: Messages
+
+    @root_validator(skip_on_failure=True)
+    def _unique_names(cls, values: dict) -> dict:  # noqa: N805 - pydantic validator
+        """Two services may not share an id or a phrase: the bot could not tell them apart."""
+        seen_ids: set[str] = set()
+        owner: dict[str, str] = {}
+        for service in values["services"]:
+            if service.id in seen_ids:
+                raise ValueError(f"service '{service.id}' is defined twice")
+            seen_ids.add(service.id)
+            for phrase in service.phrases():
+                key = normalize(phrase)
+                if owner.get(key, service.id) != service.id:
+                    raise ValueError(
+                        f"service '{service.id}': alias '{phrase}' is also used by "
+                        f"service '{owner[key]}'"
+                    )
+                owner[key] = service.id
+        return values
+
+    def service_ids(self) -> set[str]:
+        """Every service id in the catalog."""
+        return {s.id for s in self.services}
+
+    def service(self, service_id: str) -> Service:
+        """The service with this id; KeyError if the catalog has none."""
+        for service in self.services:
+            if service.id == service_id:
+                return service
+        raise KeyError(service_id)
+
+    def office(self, city: str) -> Office:
+        """The office in this city; KeyError if there is none."""
+        for office in self.general.offices:
+            if office.city == city:
+                return office
+        raise KeyError(city)

@@ -1,0 +1,142 @@
+"""The processes Dalil runs.
+
+What ``dalil run`` starts under honcho, and helpers that start one process on loopback and
+wait until it is healthy, shared by the tests and the benches.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import httpx
+
+from dalil import project
+
+
+@dataclass(frozen=True)
+class Process:
+    """One long-running process: how to start it and where it answers."""
+
+    name: str
+    command: list[str]
+    url: str
+    health: str
+
+
+def _python(*args: str) -> list[str]:
+    return [sys.executable, *args]
+
+
+def processes() -> list[Process]:
+    """Everything a single machine runs; ports come from the environment when set."""
+    rasa_port = os.environ.get("DALIL_RASA_PORT", "5005")
+    actions_port = os.environ.get("DALIL_ACTIONS_PORT", "5055")
+    return [
+        Process(
+            "rasa",
+            _python(
+                "-m", "rasa", "run", "--enable-api",
+                "--model", str(project.MODELS),
+                "--endpoints", str(project.ENDPOINTS),
+                "--credentials", str(project.CREDENTIALS),
+                "--port", rasa_port,
+            ),
+            f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook",
+            f"http://127.0.0.1:{rasa_port}/",
+        ),
+        Process(
+            "actions",
+            _python("-m", "rasa_sdk", "--actions", project.ACTIONS_MODULE, "--port", actions_port),
+            f"http://127.0.0.1:{actions_port}/webhook",
+            f"http://127.0.0.1:{actions_port}/health",
+        ),
+    ]
+
+
+def run_all() -> int:
+    """Start every process, print where each answers, stop them all on Ctrl-C."""
+    from honcho.manager import Manager
+
+    manager = Manager()
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONUNBUFFERED": "1"}
+    print("Dalil is starting:")
+    for process in processes():
+        print(f"  {process.name:<10} {process.url}  (health: {process.health})")
+        manager.add_process(process.name, shlex.join(process.command), env=env, cwd=project.ROOT)
+    manager.loop()
+    return manager.returncode or 0
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float = 120) -> None:
+    """Polls ``url`` until it answers 200; fails fast if the process died."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server for {url} exited with {process.returncode}")
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise TimeoutError(f"{url} did not become healthy in {timeout} s")
+
+
+@contextmanager
+def running(args: list[str], health_url: str, env: dict[str, str] | None = None) -> Iterator[
+    subprocess.Popen
+]:
+    """Runs ``python args...`` from the project root until the block ends."""
+    environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", **(env or {})}
+    process = subprocess.Popen(
+        [sys.executable, *args], cwd=project.ROOT, env=environment,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_until_healthy(health_url, process)
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@contextmanager
+def rasa_server(model: str, action_url: str, workdir: str) -> Iterator[str]:
+    """A real Rasa server with the HTTP API on ``model``; yields its base URL."""
+    port = free_port()
+    endpoints = os.path.join(workdir, f"endpoints-{port}.yml")
+    with open(endpoints, "w", encoding="utf-8") as file:
+        file.write(f'action_endpoint:\n  url: "{action_url}"\n')
+    args = [
+        "-m", "rasa", "run", "--enable-api", "--model", model, "--endpoints", endpoints,
+        "--credentials", str(project.CREDENTIALS), "--port", str(port),
+    ]
+    with running(args, f"http://127.0.0.1:{port}/"):
+        yield f"http://127.0.0.1:{port}"
+
+
+@contextmanager
+def action_server(env: dict[str, str] | None = None) -> Iterator[str]:
+    """The real rasa_sdk action server with the project's actions; yields its webhook URL."""
+    port = free_port()
+    args = ["-m", "rasa_sdk", "--actions", project.ACTIONS_MODULE, "--port", str(port)]
+    with running(args, f"http://127.0.0.1:{port}/health", env):
+        yield f"http://127.0.0.1:{port}/webhook"

@@ -1,0 +1,140 @@
+"""A Rasa entity extractor driven by the service catalog: `service` and `city` by catalog id.
+
+The catalog lists every name and colloquial phrase of a service and every spelling of a
+city, so the extractor learns nothing from examples: training reads the catalog and
+stores its phrases in the model. Adding a service is a catalog edit plus retraining.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from nlp.phrase_match import PhraseIndex
+
+logger = logging.getLogger(__name__)
+
+_PHRASES_FILE = "catalog_phrases.json"
+
+
+def catalog_phrases(path: str | Path) -> list[dict[str, str]]:
+    """Every (entity, value, phrase) the catalog defines, validated by the catalog loader."""
+    from dalil.catalog import load_catalog
+
+    catalog = load_catalog(path)
+    phrases = [
+        {"entity": "service", "value": service.id, "phrase": phrase}
+        for service in catalog.services
+        for phrase in service.phrases()
+    ]
+    phrases += [
+        {"entity": "city", "value": office.city, "phrase": phrase}
+        for office in catalog.general.offices
+        for phrase in dict.fromkeys([office.name_ar, *office.aliases])
+    ]
+    return phrases
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
+class CatalogEntityExtractor(GraphComponent, EntityExtractorMixin):
+    """Finds catalog services and cities in the text, typo- and «ال»-tolerant."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """Returns the component's default config."""
+        return {
+            # The catalog file, relative to the directory Rasa is trained from.
+            "catalog": "bot/data/catalog.yml",
+        }
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        """Retrain when the catalog changes, even if no training example did."""
+        path = Path(config.get("catalog", cls.get_default_config()["catalog"]))
+        return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
+
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        phrases: list[dict[str, str]] | None = None,
+    ) -> None:
+        """Keeps the phrases and indexes them by entity type."""
+        self.config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self.phrases = phrases or []
+        self.index = PhraseIndex(
+            (f"{p['entity']}\t{p['value']}", p["phrase"]) for p in self.phrases
+        )
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> CatalogEntityExtractor:
+        """Creates a new untrained component."""
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Reads the catalog's phrases and stores them with the model."""
+        phrases = catalog_phrases(self.config["catalog"])
+        with self._model_storage.write_to(self._resource) as directory:
+            (directory / _PHRASES_FILE).write_text(
+                json.dumps(phrases, ensure_ascii=False), encoding="utf-8"
+            )
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> CatalogEntityExtractor:
+        """Loads the phrases stored by :meth:`train`."""
+        try:
+            with model_storage.read_from(resource) as directory:
+                phrases = json.loads((directory / _PHRASES_FILE).read_text(encoding="utf-8"))
+        except (ValueError, FileNotFoundError):
+            logger.warning("No catalog phrases in the model; no services will be recognised.")
+            phrases = []
+        return cls(config, model_storage, resource, phrases)
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Adds a `service` or `city` entity, valued by catalog id, for each phrase found."""
+        for message in messages:
+            text = message.get(TEXT) or ""
+            found = []
+            for match in self.index.find(text):
+                entity, value = match.key.split("\t")
+                found.append(
+                    {
+                        "entity": entity,
+                        "value": value,
+                        "start": match.start,
+                        "end": match.end,
+                        "confidence_entity": round(match.score, 3),
+                    }
+                )
+            found = self.add_extractor_name(found)
+            message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
+        return messages

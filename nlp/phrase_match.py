@@ -1,0 +1,148 @@
+"""Finding known phrases (service names, city names) in what a user typed.
+
+People write «نقل الكفاله», «بنقل كفالة», «نقل الكفاة» for the same service. Both sides
+are compared after :func:`nlp.normalize.normalize`, words match with or without a
+leading «ال» and the one-letter clitics (و ب ل ف ك), and a longer word may carry one
+typo. This module is plain Python so the Rasa extractor and the console's search share it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from nlp.normalize import DEFAULT_OPTIONS
+from nlp.segment import split_tokens
+
+# Longest first, so «وبال» is stripped before «و».
+_PREFIXES = ("وبال", "وال", "بال", "فال", "كال", "لل", "ال", "و", "ب", "ل", "ف", "ك")
+_DEFINITE = ("وال", "بال", "فال", "كال", "لل", "ال")
+FUZZY_MIN_LENGTH = 4  # shorter words must match exactly: one edit changes them too much
+EXACT, FUZZY = 1.0, 0.8
+SKIP_PENALTY = 0.3
+
+
+@dataclass(frozen=True)
+class Word:
+    """A word of the user's text: where it is and its normalized form."""
+
+    text: str
+    start: int
+    end: int
+    form: str
+
+
+@dataclass(frozen=True)
+class Match:
+    """A phrase found in the text, by the key it belongs to (a service or city id)."""
+
+    key: str
+    phrase: str
+    start: int
+    end: int
+    words: int
+    score: float
+
+
+def words_of(text: str) -> list[Word]:
+    """The text's words with offsets into the original and normalized forms."""
+    return [
+        Word(piece, start, start + len(piece), form)
+        for piece, start, form in split_tokens(text, DEFAULT_OPTIONS)
+        if any(ch.isalnum() for ch in form)
+    ]
+
+
+@lru_cache(maxsize=65536)
+def variants(form: str) -> frozenset[str]:
+    """A word and its forms without one leading clitic, when a real stem remains."""
+    found = {form}
+    for prefix in _PREFIXES:
+        if form.startswith(prefix) and len(form) - len(prefix) >= 3:
+            found.add(form[len(prefix):])
+    return frozenset(found)
+
+
+def _core(form: str) -> str:
+    for prefix in _DEFINITE:
+        if form.startswith(prefix) and len(form) - len(prefix) >= 3:
+            return form[len(prefix):]
+    return form
+
+
+def within_one_edit(a: str, b: str) -> bool:
+    """True when one insertion, deletion, substitution or swap turns ``a`` into ``b``."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        swapped = i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i]
+        return a[i + 1:] == b[i + 1:] or (swapped and a[i + 2:] == b[i + 2:])
+    return a[i:] == b[i + 1:]
+
+
+@lru_cache(maxsize=65536)
+def word_score(typed: str, known: str) -> float:
+    """How well a typed word matches a known word: EXACT, FUZZY or 0."""
+    if variants(typed) & variants(known):
+        return EXACT
+    a, b = _core(typed), _core(known)
+    if min(len(a), len(b)) >= FUZZY_MIN_LENGTH and within_one_edit(a, b):
+        return FUZZY
+    return 0.0
+
+
+class PhraseIndex:
+    """Phrases grouped by key; finds the best non-overlapping phrases in a text."""
+
+    def __init__(self, phrases: Iterable[tuple[str, str]]) -> None:
+        """``phrases`` are (key, phrase) pairs, e.g. ("worker_transfer", "نقل كفالة")."""
+        self.entries: list[tuple[str, str, tuple[str, ...]]] = []
+        for key, phrase in phrases:
+            forms = tuple(w.form for w in words_of(phrase))
+            if forms:
+                self.entries.append((key, phrase, forms))
+
+    def _match_at(self, forms: Sequence[str], words: Sequence[Word], i: int) -> tuple[int, float]:
+        """Matches ``forms`` starting at word ``i``, allowing one skipped word; (end, score)."""
+        score, j, skipped = 0.0, i, 0
+        for k, form in enumerate(forms):
+            if j >= len(words):
+                return -1, 0.0
+            s = word_score(words[j].form, form)
+            if not s and k > 0 and not skipped and j + 1 < len(words):
+                s = word_score(words[j + 1].form, form)
+                if s:
+                    j, skipped = j + 1, 1
+            if not s:
+                return -1, 0.0
+            score += s
+            j += 1
+        return j, score - SKIP_PENALTY * skipped
+
+    def find(self, text: str) -> list[Match]:
+        """All best non-overlapping matches, longest phrases first, in text order."""
+        words = words_of(text)
+        candidates = []
+        for key, phrase, forms in self.entries:
+            for i in range(len(words)):
+                end, score = self._match_at(forms, words, i)
+                if end > 0:
+                    candidates.append(
+                        Match(key, phrase, words[i].start, words[end - 1].end, len(forms),
+                              score / len(forms))
+                    )
+        candidates.sort(key=lambda m: (-m.words, -m.score, m.start))
+        chosen: list[Match] = []
+        for match in candidates:
+            if all(match.end <= c.start or match.start >= c.end for c in chosen):
+                chosen.append(match)
+        return sorted(chosen, key=lambda m: m.start)
+
