@@ -20,6 +20,8 @@ import httpx
 
 from dalil import project
 
+CASE_APP = "dalil.cases.app:app"
+
 
 @dataclass(frozen=True)
 class Process:
@@ -39,6 +41,7 @@ def processes() -> list[Process]:
     """Everything a single machine runs; ports come from the environment when set."""
     rasa_port = os.environ.get("DALIL_RASA_PORT", "5005")
     actions_port = os.environ.get("DALIL_ACTIONS_PORT", "5055")
+    cases_port = os.environ.get("DALIL_CASES_PORT", "8001")
     return [
         Process(
             "rasa",
@@ -57,6 +60,12 @@ def processes() -> list[Process]:
             _python("-m", "rasa_sdk", "--actions", project.ACTIONS_MODULE, "--port", actions_port),
             f"http://127.0.0.1:{actions_port}/webhook",
             f"http://127.0.0.1:{actions_port}/health",
+        ),
+        Process(
+            "cases",
+            _python("-m", "uvicorn", CASE_APP, "--port", cases_port, "--no-access-log"),
+            f"http://127.0.0.1:{cases_port}/docs",
+            f"http://127.0.0.1:{cases_port}/health",
         ),
     ]
 
@@ -140,3 +149,12 @@ def action_server(env: dict[str, str] | None = None) -> Iterator[str]:
     args = ["-m", "rasa_sdk", "--actions", project.ACTIONS_MODULE, "--port", str(port)]
     with running(args, f"http://127.0.0.1:{port}/health", env):
         yield f"http://127.0.0.1:{port}/webhook"
+
+
+@contextmanager
+def case_service(env: dict[str, str] | None = None) -> Iterator[str]:
+    """The reference case-status service (``DALIL_DATABASE_URL`` in ``env``); yields its URL."""
+    port = free_port()
+    args = ["-m", "uvicorn", CASE_APP, "--port", str(port), "--no-access-log"]
+    with running(args, f"http://127.0.0.1:{port}/health", env):
+        yield f"http://127.0.0.1:{port}"

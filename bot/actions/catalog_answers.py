@@ -13,7 +13,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from dalil.catalog import load_catalog, render
-from dalil.catalog.search import CatalogSearch
+from dalil.catalog.search import NAMED, CatalogSearch
 
 MAX_CHOICES = 3
 
@@ -39,8 +39,9 @@ class ActionAnswerService(Action):
         aspect = render.INTENT_ASPECTS.get(intent) or tracker.get_slot("aspect") or "overview"
         service_id = latest_entity(tracker, "service") or tracker.get_slot("service")
         if service_id not in catalog.service_ids():
-            hits = CatalogSearch(catalog).search(tracker.latest_message.get("text") or "")
-            buttons = [render.service_button(h.service, aspect) for h in hits[:MAX_CHOICES]]
+            text = tracker.latest_message.get("text") or ""
+            hits = CatalogSearch(catalog).search(text, MAX_CHOICES, min_score=NAMED)
+            buttons = [render.service_button(h.service, aspect) for h in hits]
             if not buttons:
                 dispatcher.utter_message(response="utter_ask_which_service_list")
                 return [SlotSet("aspect", aspect)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -12,6 +13,7 @@ from bot.actions.catalog_answers import latest_entity
 from dalil.catalog import load_catalog, render
 
 GUESSES = 2
+ARABIC_LETTER = re.compile(r"[\u0621-\u064A]")
 
 
 def previous_bot_action(tracker: Tracker) -> str | None:
@@ -40,6 +42,10 @@ class ActionClarify(Action):
         """Asks, or after a failed clarification, offers to hand over to an agent."""
         if previous_bot_action(tracker) == self.name():
             dispatcher.utter_message(response="utter_offer_human")
+            return []
+        if not ARABIC_LETTER.search(tracker.latest_message.get("text") or ""):
+            # Emoji, symbols or another script: no guess would make sense, say what we do.
+            dispatcher.utter_message(response="utter_default")
             return []
         catalog = load_catalog()
         service_id = latest_entity(tracker, "service") or tracker.get_slot("service")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Extra, HttpUrl, constr, root_validator, validator
 
@@ -15,6 +16,10 @@ from nlp.normalize import normalize
 
 ASPECTS = ("overview", "requirements", "steps", "fees", "duration", "channels")
 Aspect = Literal["overview", "requirements", "steps", "fees", "duration", "channels"]
+CASE_STATUSES = ("received", "under_review", "needs_documents", "approved", "rejected", "closed")
+CaseStatusName = Literal[
+    "received", "under_review", "needs_documents", "approved", "rejected", "closed"
+]
 Day = Literal["sat", "sun", "mon", "tue", "wed", "thu", "fri"]
 Text = constr(strip_whitespace=True, min_length=1)
 Identifier = constr(regex=r"^[a-z][a-z0-9_]*$")
@@ -74,6 +79,17 @@ class Hours(Strict):
     timezone: Text
     text: Text
 
+    @validator("timezone")
+    def _known_zone(cls, name: str) -> str:  # noqa: N805 - pydantic validator
+        ZoneInfo(name)  # raises for an unknown zone name
+        return name
+
+    def is_open(self, moment: dt.datetime) -> bool:
+        """Whether ``moment`` (timezone-aware) falls in these hours, in their own zone."""
+        local = moment.astimezone(ZoneInfo(self.timezone))
+        day = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[local.weekday()]
+        return day in self.days and self.opens <= local.time() < self.closes
+
 
 class Office(Strict):
     """A labor office in one city."""
@@ -127,6 +143,18 @@ class Messages(Strict):
     charter_headings: dict[Literal["rights", "obligations", "service_levels"], Text]
     # How the bot names an intent when it offers it as a guess («هل تقصد …؟»).
     intent_labels: dict[Identifier, Text]
+    # A case's status as the client reads it, and the reply around it.
+    case_status_labels: dict[CaseStatusName, Text]
+    case_status: Text  # {request_number} {service} {status} {updated_on} {next_step}
+    case_expected_completion: Text  # {date}
+    case_missing_documents: Text  # heading of the list
+
+    @validator("case_status_labels")
+    def _every_status(cls, labels: dict) -> dict:  # noqa: N805 - pydantic validator
+        missing = [s for s in CASE_STATUSES if s not in labels]
+        if missing:
+            raise ValueError(f"missing labels for {', '.join(missing)}")
+        return labels
 
     @validator("aspect_labels")
     def _every_aspect(cls, labels: dict) -> dict:  # noqa: N805 - pydantic validator

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dalil.catalog.model import ASPECTS, Catalog, Office, Service
+
+if TYPE_CHECKING:
+    from dalil.cases.app import CaseStatus
 
 ASPECT_INTENTS = {
     "overview": "ask_service_overview",
@@ -151,3 +154,26 @@ def customer_charter(catalog: Catalog) -> Reply:
         f"{title}:\n" + "\n".join(f"- {line}" for line in lines) for title, lines in sections
     )
     return Reply(text)
+
+
+def case_status(catalog: Catalog, case: CaseStatus) -> Reply:
+    """Where a request stands: status, last update, next step, expected date, documents."""
+    messages = catalog.messages
+    ids = catalog.service_ids()
+    service = catalog.service(case.service).name_ar if case.service in ids else case.service
+    lines = [
+        messages.case_status.format(
+            request_number=case.request_number,
+            service=service,
+            status=messages.case_status_labels[case.status],
+            updated_on=case.updated_on.isoformat(),
+            next_step=case.next_step,
+        )
+    ]
+    if case.expected_completion:
+        date = case.expected_completion.isoformat()
+        lines.append(messages.case_expected_completion.format(date=date))
+    if case.missing_documents:
+        lines.append(messages.case_missing_documents)
+        lines += [f"- {document}" for document in case.missing_documents]
+    return Reply("\n".join(lines))

@@ -15,6 +15,9 @@ from nlp.phrase_match import PhraseIndex, word_score, words_of
 PHRASE_WEIGHT = 10.0
 NAME_WORD_WEIGHT = 3.0
 TEXT_WORD_WEIGHT = 1.0
+# A hit this strong names the service (a phrase, or a word of its names), not just a topic
+# every service's answers mention («الرسوم»): only such hits are offered as guesses.
+NAMED = NAME_WORD_WEIGHT * 0.8
 
 # Question words and fillers (normalized) that say nothing about which service is meant.
 STOPWORDS = frozenset(
@@ -48,8 +51,8 @@ class CatalogSearch:
             for s in catalog.services
         }
 
-    def search(self, query: str, limit: int = 10) -> list[Hit]:
-        """Services ranked by relevance to ``query``; those with no relevance are left out."""
+    def search(self, query: str, limit: int = 10, min_score: float = 0.0) -> list[Hit]:
+        """Services ranked by relevance to ``query``; those at or below ``min_score`` are left out."""
         scores = {s.id: 0.0 for s in self.catalog.services}
         for match in self.phrases.find(query):
             scores[match.key] += PHRASE_WEIGHT * match.score * match.words
@@ -62,7 +65,7 @@ class CatalogSearch:
                 elif term in self.text_words[service_id]:
                     scores[service_id] += TEXT_WORD_WEIGHT
         ranked = sorted(
-            (Hit(self.catalog.service(i), s) for i, s in scores.items() if s > 0),
+            (Hit(self.catalog.service(i), s) for i, s in scores.items() if s > min_score),
             key=lambda h: -h.score,
         )
         return ranked[:limit]

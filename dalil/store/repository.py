@@ -18,6 +18,7 @@ from dalil.store.tables import Answer, HandoffTicket, LookupAudit, Rating, now
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 TRANSCRIPT_TURNS = 20
+COMMENT_LIMIT = 1000
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,18 @@ class Store:
         with self.sessions.begin() as session:
             session.add(Rating(channel=channel, sender_id=sender_id, intent=intent,
                                service=service, score=score, comment=comment, created_at=now()))
+
+    def add_comment(self, sender_id: str, comment: str) -> bool:
+        """Attaches a comment (IDs masked, length capped) to the sender's latest rating."""
+        query = (
+            select(Rating).where(Rating.sender_id == sender_id).order_by(Rating.id.desc()).limit(1)
+        )
+        with self.sessions.begin() as session:
+            rating = session.scalar(query)
+            if rating is None:
+                return False
+            rating.comment = mask_ids_in_text(comment)[:COMMENT_LIMIT]
+        return True
 
     def record_answer(
         self, channel: str, sender_id: str, intent: str | None, service: str | None

@@ -4,7 +4,7 @@ import pytest
 import yaml
 
 from dalil import project
-from tests.conftest import bot_texts
+from tests.conftest import bot_replies, bot_texts
 
 
 def response(name: str) -> str:
@@ -39,10 +39,20 @@ def test_small_talk_gets_its_answer(agent, text: str, reply: str) -> None:
     assert bot_texts(agent, text, f"small-{text}") == [response(reply)]
 
 
-@pytest.mark.parametrize("text", ["asdkjqwe zxmnb", "😀😀😀", "ـــ", "؟؟؟"])
+@pytest.mark.parametrize(
+    "text", ["asdkjqwe zxmnb", "😀😀😀", "ـــ", "؟؟؟", "how much is the work permit", "١٢٣"]
+)
 def test_unreadable_input_gets_a_polite_arabic_fallback(agent, text: str) -> None:
     replies = bot_texts(agent, text, f"fallback-{text}")
     assert replies in ([response("utter_default")], [response("utter_out_of_scope")])
+
+
+def test_a_second_miss_in_a_row_offers_a_person(agent) -> None:
+    sender = "clarify-twice"
+    assert bot_texts(agent, "/nlu_fallback", sender) == [response("utter_default")]
+    (offer,) = bot_replies(agent, "/nlu_fallback", sender)
+    assert offer["text"] == response("utter_offer_human")
+    assert [b["payload"] for b in offer["buttons"]] == ["/request_human", "/deny"]
 
 
 def test_out_of_scope_questions_are_declined_politely(agent) -> None:

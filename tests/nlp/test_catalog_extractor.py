@@ -1,0 +1,111 @@
+"""The catalog-driven extractor: services and cities by id, however people spell them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from dalil import project
+from nlp.catalog_extractor import CatalogEntityExtractor
+
+
+def trained_extractor(catalog: Path, storage_dir: Path) -> CatalogEntityExtractor:
+    """Trains the component on ``catalog`` and loads it back, as Rasa does."""
+    storage = LocalModelStorage(storage_dir)
+    resource = Resource("catalog_extractor")
+    context = ExecutionContext(GraphSchema({}), node_name="catalog_extractor")
+    config = {**CatalogEntityExtractor.get_default_config(), "catalog": str(catalog)}
+    CatalogEntityExtractor.create(config, storage, resource, context).train(TrainingData())
+    return CatalogEntityExtractor.load(config, storage, resource, context)
+
+
+@pytest.fixture(scope="module")
+def extractor(tmp_path_factory: pytest.TempPathFactory) -> CatalogEntityExtractor:
+    return trained_extractor(project.CATALOG, tmp_path_factory.mktemp("storage"))
+
+
+def found(extractor: CatalogEntityExtractor, text: str, entity: str = "service") -> list[str]:
+    message = Message(data={"text": text})
+    extractor.process([message])
+    return [e["value"] for e in message.get("entities", []) if e["entity"] == entity]
+
+
+@pytest.mark.parametrize(
+    ("text", "service"),
+    [
+        ("كم رسوم نقل الكفالة؟", "worker_transfer"),
+        ("ابي اسوي نقل كفاله لعامل عندي", "worker_transfer"),  # ه for ة, no «ال»
+        ("وش المطلوب لبلاغ هروب", "absence_report"),
+        ("ابي الغي بلاغ الهروب", "absence_report_cancel"),  # the longer phrase wins
+        ("كيف اطلع شهادة السعوده", "saudization_certificate"),
+        ("متى تخلص شهاده التوطين", "saudization_certificate"),
+        ("بكم تجديد رخصة العمل", "work_permit_renewal"),
+        ("وش خطوات تجديد رخصه عمل", "work_permit_renewal"),
+        ("كم تاخذ مكافأة نهاية الخدمة", "end_of_service_benefit"),
+        ("كيف اقدم شكوى عمالية", "labor_complaint"),
+        ("ابي اعرف عن نقل الكفلة", "worker_transfer"),  # one letter missing
+        ("وبنقل الكفالة كم ياخذ", "worker_transfer"),  # clitics و + ب
+    ],
+)
+def test_services_are_found_by_catalog_id(extractor, text: str, service: str) -> None:
+    assert found(extractor, text)[:1] == [service]
+
+
+def test_entity_offsets_point_at_what_the_user_typed(extractor) -> None:
+    text = "كم رسوم نقل الكفاله لو سمحت"
+    message = Message(data={"text": text})
+    extractor.process([message])
+    (entity,) = message.get("entities")
+    assert text[entity["start"] : entity["end"]] == "نقل الكفاله"
+    assert entity["extractor"] == "CatalogEntityExtractor"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["السلام عليكم", "كم سعر الذهب اليوم", "وش الجو بكرة", "شكرا ما قصرت", "🙂🙂", ""],
+)
+def test_no_service_is_invented(extractor, text: str) -> None:
+    assert found(extractor, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "city"),
+    [("وين مكتب العمل في الرياض", "riyadh"), ("عنوان المكتب بجده", "jeddah"), ("في ابها", "abha")],
+)
+def test_cities_are_found_by_id(extractor, text: str, city: str) -> None:
+    assert found(extractor, text, "city") == [city]
+
+
+def test_a_service_added_to_the_catalog_is_found_without_code(tmp_path: Path) -> None:
+    raw = yaml.safe_load(project.CATALOG.read_text(encoding="utf-8"))
+    new = dict(raw["services"][0])
+    new.update(
+        id="training_support",
+        name_ar="دعم التدريب على رأس العمل",
+        name_en="On-the-job training support",
+        aliases=["دعم التدريب", "برنامج تمهير"],
+    )
+    raw["services"].append(new)
+    copy = tmp_path / "catalog.yml"
+    copy.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+
+    extractor = trained_extractor(copy, tmp_path / "storage")
+
+    assert found(extractor, "كم رسوم برنامج تمهير") == ["training_support"]
+    assert found(extractor, "وش شروط دعم التدريب") == ["training_support"]
+    assert found(extractor, "كم رسوم نقل الكفالة") == ["worker_transfer"]
+
+
+def test_changing_the_catalog_changes_the_fingerprint(tmp_path: Path) -> None:
+    copy = tmp_path / "catalog.yml"
+    copy.write_text(project.CATALOG.read_text(encoding="utf-8"), encoding="utf-8")
+    before = CatalogEntityExtractor.fingerprint_addon({"catalog": str(copy)})
+    copy.write_text(copy.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert CatalogEntityExtractor.fingerprint_addon({"catalog": str(copy)}) != before
