@@ -22,6 +22,7 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from nlp.keyword_match import STOPWORDS, KeywordIndex, clear_winner
 from nlp.phrase_match import PhraseIndex
 
 logger = logging.getLogger(__name__)
@@ -78,7 +79,11 @@ class CatalogEntityExtractor(GraphComponent, EntityExtractorMixin):
         self._resource = resource
         self.phrases = phrases or []
         self.index = PhraseIndex(
-            (f"{p['entity']}\t{p['value']}", p["phrase"]) for p in self.phrases
+            ((f"{p['entity']}\t{p['value']}", p["phrase"]) for p in self.phrases), STOPWORDS
+        )
+        self.keywords = KeywordIndex(
+            ((p["value"], p["phrase"]) for p in self.phrases if p["entity"] == "service"),
+            STOPWORDS,
         )
 
     @classmethod
@@ -135,6 +140,23 @@ class CatalogEntityExtractor(GraphComponent, EntityExtractorMixin):
                         "confidence_entity": round(match.score, 3),
                     }
                 )
+            if not any(e["entity"] == "service" for e in found):
+                found += self._service_by_keywords(text)
             found = self.add_extractor_name(found)
             message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
         return messages
+
+    def _service_by_keywords(self, text: str) -> list[dict[str, Any]]:
+        """The service the words point at clearly, when no name or phrase was typed."""
+        best = clear_winner(self.keywords.evidence(text), len(self.keywords.phrases))
+        if best is None:
+            return []
+        return [
+            {
+                "entity": "service",
+                "value": best.key,
+                "start": best.start,
+                "end": best.end,
+                "confidence_entity": round(0.8 * best.coverage, 3),
+            }
+        ]

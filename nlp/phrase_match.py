@@ -21,6 +21,7 @@ _DEFINITE = ("وال", "بال", "فال", "كال", "لل", "ال")
 FUZZY_MIN_LENGTH = 4  # shorter words must match exactly: one edit changes them too much
 EXACT, FUZZY = 1.0, 0.8
 SKIP_PENALTY = 0.3
+SKIP_MIN_WORDS = 3  # «طلب [استرداد] التاشيره» is not «طلب تأشيرات»: short phrases skip nothing
 
 
 @dataclass(frozen=True)
@@ -102,23 +103,34 @@ def word_score(typed: str, known: str) -> float:
 class PhraseIndex:
     """Phrases grouped by key; finds the best non-overlapping phrases in a text."""
 
-    def __init__(self, phrases: Iterable[tuple[str, str]]) -> None:
-        """``phrases`` are (key, phrase) pairs, e.g. ("worker_transfer", "نقل كفالة")."""
+    def __init__(
+        self, phrases: Iterable[tuple[str, str]], exact_only: frozenset[str] = frozenset()
+    ) -> None:
+        """``phrases`` are (key, phrase) pairs, e.g. ("worker_transfer", "نقل كفالة").
+
+        Typed words in ``exact_only`` (common words such as «خدمه») never match by a typo:
+        «خدمه» is not a misspelt «خادمه».
+        """
+        self.exact_only = exact_only
         self.entries: list[tuple[str, str, tuple[str, ...]]] = []
         for key, phrase in phrases:
             forms = tuple(w.form for w in words_of(phrase))
             if forms:
                 self.entries.append((key, phrase, forms))
 
+    def _score(self, typed: str, known: str) -> float:
+        score = word_score(typed, known)
+        return 0.0 if score == FUZZY and variants(typed) & self.exact_only else score
+
     def _match_at(self, forms: Sequence[str], words: Sequence[Word], i: int) -> tuple[int, float]:
-        """Matches ``forms`` starting at word ``i``, allowing one skipped word; (end, score)."""
+        """Matches ``forms`` at word ``i``; long phrases may skip one word. (end, score)."""
         score, j, skipped = 0.0, i, 0
         for k, form in enumerate(forms):
             if j >= len(words):
                 return -1, 0.0
-            s = word_score(words[j].form, form)
-            if not s and k > 0 and not skipped and j + 1 < len(words):
-                s = word_score(words[j + 1].form, form)
+            s = self._score(words[j].form, form)
+            if not s and k > 0 and len(forms) >= SKIP_MIN_WORDS and not skipped and j + 1 < len(words):
+                s = self._score(words[j + 1].form, form)
                 if s:
                     j, skipped = j + 1, 1
             if not s:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dalil.catalog.model import ASPECTS, Catalog, Service
+from nlp.keyword_match import STOPWORDS
 from nlp.phrase_match import PhraseIndex, word_score, words_of
 
 PHRASE_WEIGHT = 10.0
@@ -19,11 +20,6 @@ TEXT_WORD_WEIGHT = 1.0
 # every service's answers mention («الرسوم»): only such hits are offered as guesses.
 NAMED = NAME_WORD_WEIGHT * 0.8
 
-# Question words and fillers (normalized) that say nothing about which service is meant.
-STOPWORDS = frozenset(
-    "ابي ابغي ابغا ودي اريد كيف وش ايش شو ماهي ما هي هو هل في من علي الي عن كم متي وين"
-    " اين لو سمحت ممكن طيب يا انا عندي لي اسوي اعمل خدمه الخدمه طلب عشان حق حقت".split()
-)
 
 
 @dataclass(frozen=True)
