@@ -129,7 +129,8 @@ class PhraseIndex:
             if j >= len(words):
                 return -1, 0.0
             s = self._score(words[j].form, form)
-            if not s and k > 0 and len(forms) >= SKIP_MIN_WORDS and not skipped and j + 1 < len(words):
+            may_skip = k > 0 and len(forms) >= SKIP_MIN_WORDS and not skipped
+            if not s and may_skip and j + 1 < len(words):
                 s = self._score(words[j + 1].form, form)
                 if s:
                     j, skipped = j + 1, 1

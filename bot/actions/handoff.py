@@ -41,7 +41,8 @@ class ActionHandoff(Action):
         )  # fmt: skip
         general = load_catalog().general
         now = dt.datetime.now(dt.timezone.utc)
-        response = "utter_handoff_open" if general.agent_hours.is_open(now) else "utter_handoff_closed"
+        open_now = general.agent_hours.is_open(now)
+        response = "utter_handoff_open" if open_now else "utter_handoff_closed"
         dispatcher.utter_message(
             response=response,
             ticket=ticket.number,

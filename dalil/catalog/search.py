@@ -48,7 +48,7 @@ class CatalogSearch:
         }
 
     def search(self, query: str, limit: int = 10, min_score: float = 0.0) -> list[Hit]:
-        """Services ranked by relevance to ``query``; those at or below ``min_score`` are left out."""
+        """Services ranked by relevance to ``query``, leaving out those scoring ≤ ``min_score``."""
         scores = {s.id: 0.0 for s in self.catalog.services}
         for match in self.phrases.find(query):
             scores[match.key] += PHRASE_WEIGHT * match.score * match.words

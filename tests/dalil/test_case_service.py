@@ -51,15 +51,18 @@ def test_a_mismatch_and_an_unknown_number_read_the_same(service_url: str) -> Non
     first, second = CASES[0], CASES[1]
     mismatch = {"request_number": first.request_number, "national_id": second.national_id}
     unknown = {"request_number": "999999", "national_id": first.national_id}
-    answers = [httpx.post(f"{service_url}/api/v1/cases/lookup", json=b) for b in (mismatch, unknown)]
+    url = f"{service_url}/api/v1/cases/lookup"
+    answers = [httpx.post(url, json=body) for body in (mismatch, unknown)]
     assert [a.status_code for a in answers] == [404, 404]
     assert answers[0].json() == answers[1].json()
 
 
 def test_malformed_requests_are_refused_not_crashed_on(service_url: str) -> None:
     url = f"{service_url}/api/v1/cases/lookup"
-    assert httpx.post(url, content=b"{not json", headers={"content-type": "application/json"}).status_code == 422
-    assert httpx.post(url, json={"request_number": "12' OR 1=1 --", "national_id": "1"}).status_code == 422
+    headers = {"content-type": "application/json"}
+    assert httpx.post(url, content=b"{not json", headers=headers).status_code == 422
+    injection = {"request_number": "12' OR 1=1 --", "national_id": "1"}
+    assert httpx.post(url, json=injection).status_code == 422
 
 
 def test_the_openapi_spec_documents_the_contract(service_url: str) -> None:
