@@ -56,6 +56,23 @@ def check_catalog(args: argparse.Namespace) -> int:
     return 0
 
 
+def report_csat(_: argparse.Namespace) -> int:
+    """Print satisfaction by channel and by service, and bot-resolved vs handed-off."""
+    from dalil.store import get_store
+
+    report = get_store().csat_report()
+    for title, rows in (("channel", report.by_channel), ("service", report.by_service)):
+        print(f"CSAT by {title}:")
+        for name, (mean, count) in rows.items() or [("-", (0.0, 0))]:
+            print(f"  {name:<30} {mean:4.2f} / 5   ({count} ratings)")
+    total = report.conversations
+    share = (lambda n: f"{n / total:.0%}") if total else (lambda n: "-")
+    print(f"conversations answered: {total}")
+    print(f"  resolved by the bot: {report.resolved_by_bot} ({share(report.resolved_by_bot)})")
+    print(f"  handed off to agents: {report.handed_off} ({share(report.handed_off)})")
+    return 0
+
+
 def train(args: argparse.Namespace) -> int:
     """Train a model unless the newest one already matches config, domain, data and catalog."""
     generate_nlu(args)
@@ -97,6 +114,11 @@ def main(argv: list[str] | None = None) -> int:
     check_parser = catalog_commands.add_parser("check", help="validate the catalog file")
     check_parser.add_argument("path", nargs="?", default=str(project.CATALOG))
     check_parser.set_defaults(handler=check_catalog)
+    report_parser = commands.add_parser("report", help="reports from Dalil's store")
+    report_commands = report_parser.add_subparsers(dest="report_command", required=True)
+    report_commands.add_parser("csat", help="satisfaction and resolution").set_defaults(
+        handler=report_csat
+    )
     test_parser = commands.add_parser("test", help="lint and run the test suite")
     test_parser.add_argument("pytest_args", nargs=argparse.REMAINDER)
     test_parser.set_defaults(handler=test)

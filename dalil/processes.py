@@ -21,6 +21,8 @@ import httpx
 from dalil import project
 
 CASE_APP = "dalil.cases.app:app"
+# No access log (it would hold client details); no WebSockets (Rasa pins an old library).
+UVICORN_FLAGS = ("--no-access-log", "--ws", "none")
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ def processes() -> list[Process]:
         ),
         Process(
             "cases",
-            _python("-m", "uvicorn", CASE_APP, "--port", cases_port, "--no-access-log"),
+            _python("-m", "uvicorn", CASE_APP, "--port", cases_port, *UVICORN_FLAGS),
             f"http://127.0.0.1:{cases_port}/docs",
             f"http://127.0.0.1:{cases_port}/health",
         ),
@@ -155,6 +157,6 @@ def action_server(env: dict[str, str] | None = None) -> Iterator[str]:
 def case_service(env: dict[str, str] | None = None) -> Iterator[str]:
     """The reference case-status service (``DALIL_DATABASE_URL`` in ``env``); yields its URL."""
     port = free_port()
-    args = ["-m", "uvicorn", CASE_APP, "--port", str(port), "--no-access-log"]
+    args = ["-m", "uvicorn", CASE_APP, "--port", str(port), *UVICORN_FLAGS]
     with running(args, f"http://127.0.0.1:{port}/health", env):
         yield f"http://127.0.0.1:{port}"

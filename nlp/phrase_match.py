@@ -16,7 +16,7 @@ from nlp.normalize import DEFAULT_OPTIONS
 from nlp.segment import split_tokens
 
 # Longest first, so «وبال» is stripped before «و».
-_PREFIXES = ("وبال", "وال", "بال", "فال", "كال", "لل", "ال", "و", "ب", "ل", "ف", "ك")
+_PREFIXES = ("وبال", "وال", "بال", "فال", "كال", "لل", "ال", "وب", "ول", "و", "ب", "ل", "ف", "ك")
 _DEFINITE = ("وال", "بال", "فال", "كال", "لل", "ال")
 FUZZY_MIN_LENGTH = 4  # shorter words must match exactly: one edit changes them too much
 EXACT, FUZZY = 1.0, 0.8

@@ -111,3 +111,19 @@ def bot_texts(agent, text: str, sender: str) -> list[str]:
 def bot_replies(agent, text: str, sender: str) -> list[dict]:
     """Everything the bot sends back to ``sender`` for ``text``: text and buttons."""
     return asyncio.run(agent.handle_text(text, sender_id=sender))
+
+
+def response_text(name: str) -> str:
+    """The text of a domain response, as the user reads it."""
+    import yaml
+
+    domain = yaml.safe_load(project.DOMAIN.read_text(encoding="utf-8"))
+    return domain["responses"][name][0]["text"]
+
+
+def load_agent(model: Path, action_url: str):
+    """A Rasa agent on ``model`` whose custom actions run at ``action_url``."""
+    from rasa.core.agent import Agent
+    from rasa.utils.endpoints import EndpointConfig
+
+    return Agent.load(str(model), action_endpoint=EndpointConfig(action_url))

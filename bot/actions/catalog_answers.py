@@ -12,8 +12,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.actions.channel import channel_of
+from bot.actions.satisfaction import csat_question
 from dalil.catalog import load_catalog, render
 from dalil.catalog.search import NAMED, CatalogSearch
+from dalil.store import get_store
 
 MAX_CHOICES = 3
 
@@ -51,7 +54,13 @@ class ActionAnswerService(Action):
             return [SlotSet("aspect", aspect)]
         reply = render.service_answer(catalog, catalog.service(service_id), aspect)
         dispatcher.utter_message(**reply.as_rasa())
-        return [SlotSet("service", service_id), SlotSet("aspect", aspect)]
+        intent = render.ASPECT_INTENTS[aspect]
+        get_store().record_answer(channel_of(tracker), tracker.sender_id, intent, service_id)
+        return [
+            SlotSet("service", service_id),
+            SlotSet("aspect", aspect),
+            *csat_question(dispatcher, tracker, intent, service_id),
+        ]
 
 
 class ActionListServices(Action):

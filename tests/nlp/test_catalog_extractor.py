@@ -96,6 +96,7 @@ def test_a_service_added_to_the_catalog_is_found_without_code(tmp_path: Path) ->
     copy = tmp_path / "catalog.yml"
     copy.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
 
+    (tmp_path / "storage").mkdir()
     extractor = trained_extractor(copy, tmp_path / "storage")
 
     assert found(extractor, "كم رسوم برنامج تمهير") == ["training_support"]
