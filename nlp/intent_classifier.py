@@ -29,9 +29,12 @@ from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
 
+from nlp.normalize import has_arabic_letter
+
 logger = logging.getLogger(__name__)
 
 _MODEL_FILE = "linear_intent_classifier.joblib"
+
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -134,10 +137,18 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
     def _probabilities(self, messages: list[Message]) -> np.ndarray:
         features = self._features(messages)
         if hasattr(self.model[-1], "predict_proba"):
-            return self.model.predict_proba(features)
-        scores = self.model.decision_function(features)
-        exp = np.exp(scores - scores.max(axis=1, keepdims=True))
-        return exp / exp.sum(axis=1, keepdims=True)
+            probabilities = self.model.predict_proba(features)
+        else:
+            scores = self.model.decision_function(features)
+            exp = np.exp(scores - scores.max(axis=1, keepdims=True))
+            probabilities = exp / exp.sum(axis=1, keepdims=True)
+        # A message without an Arabic word or a number (emoji, punctuation, another script)
+        # carries no evidence: say so with a flat distribution, not the classes' priors.
+        for row, message in enumerate(messages):
+            text = message.get(TEXT) or ""
+            if not has_arabic_letter(text) and not any(ch.isdigit() for ch in text):
+                probabilities[row] = 1.0 / probabilities.shape[1]
+        return probabilities
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Sets ``intent`` and ``intent_ranking`` on each message."""

@@ -30,8 +30,9 @@ FUZZY_MIN_STEM = 4
 STOPWORDS = frozenset(
     "ابي ابغي ابغا ودي اريد كيف وش ايش شو ماهي ما هي هو هل في من علي الي عن كم متي وين"
     " اين لو سمحت ممكن طيب يا انا عندي لي اسوي اعمل خدمه الخدمه طلب عشان حق حقت".split()
-    # Words every service's talk is full of: they cannot tell services apart.
-    + "خدمات عمل عامل موظف".split()
+    # Words every service's talk is full of, and the aspects asked about any service:
+    # they cannot tell services apart.
+    + "خدمات عمل عامل موظف رسوم تكلفه سعر مده خطوات شروط متطلبات اوراق مستندات".split()
 )
 
 

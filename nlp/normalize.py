@@ -77,3 +77,12 @@ def normalize(text: str, options: NormalizationOptions = DEFAULT_OPTIONS) -> str
     if options.repeated_letters:
         text = _REPEAT_RE.sub(r"\1", text)
     return text
+
+
+# Arabic letters proper: the tatweel (U+0640) between them is decoration, not a letter.
+ARABIC_LETTER = re.compile(r"[\u0621-\u063A\u0641-\u064A]")
+
+
+def has_arabic_letter(text: str) -> bool:
+    """Whether ``text`` holds at least one Arabic letter (not just emoji, tatweel, Latin)."""
+    return bool(ARABIC_LETTER.search(text))

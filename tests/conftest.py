@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,6 +14,8 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# Actions run in this process (unit tests) write to a throw-away store, never to var/.
+os.environ.setdefault("DALIL_STORE_URL", f"sqlite:///{tempfile.mkdtemp()}/dalil.db")
 
 from dalil import project  # noqa: E402
 from dalil.processes import action_server, case_service  # noqa: E402
@@ -96,10 +99,7 @@ def action_server_url(backend_stack: Deployment) -> str:
 @pytest.fixture(scope="session")
 def agent(trained_model: Path, action_server_url: str):
     """A Rasa agent on the trained model, talking to the real action server."""
-    from rasa.core.agent import Agent
-    from rasa.utils.endpoints import EndpointConfig
-
-    return Agent.load(str(trained_model), action_endpoint=EndpointConfig(action_server_url))
+    return load_agent(trained_model, action_server_url)
 
 
 def bot_texts(agent, text: str, sender: str) -> list[str]:

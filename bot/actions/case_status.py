@@ -27,6 +27,8 @@ logger = logging.getLogger(__name__)
 
 MAX_INVALID = 3
 CASE_SLOTS = ("request_number", "national_id", "case_invalid_tries")
+# Intents that stop or leave the lookup rather than answer its question.
+INTERRUPTIONS = {"cancel", "deny", "request_human"}
 PARSERS = {"request_number": parse_request_number, "national_id": parse_national_id}
 
 
@@ -53,6 +55,37 @@ class ValidateCaseStatusForm(FormValidationAction):
         if (tracker.get_slot("case_invalid_tries") or 0) >= MAX_INVALID:
             return []
         return domain_slots
+
+    @staticmethod
+    def _extract(slot: str, entity: str, tracker: Tracker) -> dict[str, Any]:
+        """A number the client gave for ``slot``: tagged in any message, or the whole answer.
+
+        When the bot has just asked for this number, the reply is taken whatever the
+        extractor thought it was (a mistyped ID looks like a request number), so the
+        validation can say what is wrong with it.
+        """
+        if tracker.get_intent_of_latest_message() in INTERRUPTIONS:
+            return {}  # nothing taken: the form steps aside and the rules answer
+        requested = tracker.get_slot("requested_slot")
+        if requested == slot:
+            value = next(tracker.get_latest_entity_values(entity), None)
+            return {slot: value or tracker.latest_message.get("text") or ""}
+        if requested is None and tracker.get_slot(slot) is None:
+            value = next(tracker.get_latest_entity_values(entity), None)
+            return {slot: value} if value else {}
+        return {}
+
+    async def extract_request_number(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """The request number, from the first message or the answer to its question."""
+        return self._extract("request_number", "case_number", tracker)
+
+    async def extract_national_id(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """The ID, from the first message or the answer to its question."""
+        return self._extract("national_id", "national_id", tracker)
 
     def _validate(self, slot: str, value: Any, dispatcher, tracker: Tracker) -> dict[str, Any]:
         try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -11,9 +10,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.catalog_answers import latest_entity
 from dalil.catalog import load_catalog, render
+from nlp.normalize import has_arabic_letter
 
 GUESSES = 2
-ARABIC_LETTER = re.compile(r"[\u0621-\u064A]")
 
 
 def previous_bot_action(tracker: Tracker) -> str | None:
@@ -43,7 +42,7 @@ class ActionClarify(Action):
         if previous_bot_action(tracker) == self.name():
             dispatcher.utter_message(response="utter_offer_human")
             return []
-        if not ARABIC_LETTER.search(tracker.latest_message.get("text") or ""):
+        if not has_arabic_letter(tracker.latest_message.get("text") or ""):
             # Emoji, symbols or another script: no guess would make sense, say what we do.
             dispatcher.utter_message(response="utter_default")
             return []

@@ -13,6 +13,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.channel import channel_of
+from dalil.catalog import render
 from dalil.store import get_store
 
 
@@ -22,7 +23,8 @@ def csat_question(
     """Asks for a rating after an answer, unless it was asked already this session."""
     if tracker.get_slot("csat_asked"):
         return []
-    dispatcher.utter_message(response="utter_ask_csat")
+    buttons = render.rasa_buttons(render.rating_buttons())
+    dispatcher.utter_message(response="utter_ask_csat", buttons=buttons)
     return [SlotSet("csat_asked", True), SlotSet("csat_topic", f"{intent}|{service or ''}")]
 
 

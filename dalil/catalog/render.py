@@ -1,5 +1,8 @@
 """The one place a catalog answer becomes a message: text, buttons and link.
 
+Replies never contain a blank line: Rasa's output channels split a text at "\n\n" into
+separate messages, and an answer must reach every channel as one message.
+
 Actions, the agents' console and every channel take their replies from here, so a client
 on the web, one on Telegram and an agent reading the console see the same words. Channels
 only format a :class:`Reply`; they never compose one.
@@ -81,6 +84,11 @@ def intent_button(catalog: Catalog, intent: str, service: Service | None) -> But
     return Button(label, payload(intent)) if label else None
 
 
+def rating_buttons() -> list[Button]:
+    """The 1-5 satisfaction scale, best first, each sending `rate` with its score."""
+    return [Button(str(score), payload("rate", rating=str(score))) for score in range(5, 0, -1)]
+
+
 def service_answer(catalog: Catalog, service: Service, aspect: str) -> Reply:
     """The approved answer to one aspect of one service, with its provenance.
 
@@ -93,7 +101,7 @@ def service_answer(catalog: Catalog, service: Service, aspect: str) -> Reply:
     provenance = messages.provenance.format(
         url=service.e_service_url, reviewed=service.reviewed.isoformat()
     )
-    text = f"{heading}\n{getattr(service.answers, aspect)}\n\n{provenance}"
+    text = f"{heading}\n{getattr(service.answers, aspect).strip()}\n{provenance}"
     buttons = []
     if aspect == "overview":
         buttons = [aspect_button(catalog, service, a) for a in ASPECTS if a != "overview"]
@@ -107,7 +115,7 @@ def services_list(catalog: Catalog) -> Reply:
     for audience, label in messages.audience_labels.items():
         group = [s for s in catalog.services if s.audience == audience]
         if group:
-            lines.append(f"\n{label}:")
+            lines.append(f"{label}:")
             lines += [f"- {s.name_ar}" for s in group]
             buttons += [service_button(s) for s in group]
     return Reply("\n".join(lines), buttons)
@@ -116,7 +124,7 @@ def services_list(catalog: Catalog) -> Reply:
 def office_hours(catalog: Catalog) -> Reply:
     """Office and call-center hours."""
     hours = catalog.general
-    return Reply(f"{hours.office_hours.text}\n\n{hours.agent_hours.text}")
+    return Reply(f"{hours.office_hours.text.strip()}\n{hours.agent_hours.text.strip()}")
 
 
 def _office(catalog: Catalog, office: Office) -> str:
@@ -131,7 +139,7 @@ def office_location(catalog: Catalog, city: str | None) -> Reply:
     chosen = [o for o in offices if o.city == city]
     if chosen:
         return Reply(_office(catalog, chosen[0]))
-    text = catalog.messages.offices_heading + "\n\n" + "\n\n".join(
+    text = catalog.messages.offices_heading + "\n" + "\n".join(
         _office(catalog, o) for o in offices
     )
     return Reply(text)
@@ -150,7 +158,7 @@ def customer_charter(catalog: Catalog) -> Reply:
         (headings["obligations"], charter.obligations),
         (headings["service_levels"], charter.service_levels),
     ]
-    text = "\n\n".join(
+    text = "\n".join(
         f"{title}:\n" + "\n".join(f"- {line}" for line in lines) for title, lines in sections
     )
     return Reply(text)

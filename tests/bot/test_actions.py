@@ -46,7 +46,21 @@ def test_answers_the_service_and_aspect_of_the_message() -> None:
     catalog = load_catalog()
     expected = render.service_answer(catalog, catalog.service("visa_refund"), "fees")
     assert messages[0]["text"] == expected.text
-    assert slot_events(events) == {"service": "visa_refund", "aspect": "fees"}
+    assert messages[1]["response"] == "utter_ask_csat"  # first answer of the session
+    assert slot_events(events) == {
+        "service": "visa_refund",
+        "aspect": "fees",
+        "csat_asked": True,
+        "csat_topic": "ask_fees|visa_refund",
+    }
+
+
+def test_the_rating_question_is_asked_once_per_session() -> None:
+    entity = {"entity": "service", "value": "visa_refund"}
+    state = tracker("بكم", "ask_fees", [entity], slots={"csat_asked": True})
+    messages, events = run(ActionAnswerService(), state)
+    assert len(messages) == 1
+    assert "csat_asked" not in slot_events(events)
 
 
 def test_a_follow_up_uses_the_service_slot() -> None:

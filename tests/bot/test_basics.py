@@ -40,7 +40,7 @@ def test_small_talk_gets_its_answer(agent, text: str, reply: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["asdkjqwe zxmnb", "😀😀😀", "ـــ", "؟؟؟", "how much is the work permit", "١٢٣"]
+    "text", ["asdkjqwe zxmnb", "😀😀😀", "ـــ", "؟؟؟", "how much is the work permit"]
 )
 def test_unreadable_input_gets_a_polite_arabic_fallback(agent, text: str) -> None:
     replies = bot_texts(agent, text, f"fallback-{text}")

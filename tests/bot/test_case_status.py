@@ -3,6 +3,7 @@ real reference case service on loopback, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -57,7 +58,7 @@ def test_a_lookup_with_arabic_indic_digits(stack) -> None:
     assert replies[0] == expected_status(NEEDS_DOCUMENTS)
     assert all(document in replies[0] for document in NEEDS_DOCUMENTS.missing_documents)
     assert NEEDS_DOCUMENTS.national_id not in " ".join(replies)
-    tracker = agent.tracker_store.retrieve(sender)
+    tracker = asyncio.run(agent.tracker_store.retrieve(sender))
     assert tracker.get_slot("national_id") is None and tracker.get_slot("request_number") is None
 
 
@@ -95,29 +96,46 @@ def test_three_invalid_values_stop_the_form_and_offer_a_person(stack) -> None:
     assert replies[-1]["buttons"][0]["payload"] == "/request_human"
 
 
+def lookup(agent, sender: str, number: str, national_id: str) -> list[str]:
+    """One whole lookup: ask, give the number, give the ID; the bot's last replies."""
+    bot_texts(agent, "متابعة طلب", sender)
+    bot_texts(agent, number, sender)
+    return bot_texts(agent, national_id, sender)
+
+
 def test_a_mismatch_reads_like_an_unknown_number(stack) -> None:
     agent, _ = stack
-    for sender, number in (("mismatch", APPROVED.request_number), ("unknown", "55555555")):
-        bot_texts(agent, "متابعة طلب", sender)
-        bot_texts(agent, number, sender)
-        assert bot_texts(agent, NEEDS_DOCUMENTS.national_id, sender) == [
-            response_text("utter_case_not_found")
-        ]
+    owner, other = CASES[20], CASES[21]
+    assert lookup(agent, "mismatch", owner.request_number, other.national_id) == [
+        response_text("utter_case_not_found")
+    ]
+    assert lookup(agent, "unknown", "55555555", other.national_id) == [
+        response_text("utter_case_not_found")
+    ]
 
 
 def test_five_failures_in_a_conversation_pause_lookups(stack) -> None:
     agent, _ = stack
-    sender = "case-lockout"
+    case = CASES[30]
     for attempt in range(5):
-        bot_texts(agent, "متابعة طلب", sender)
-        bot_texts(agent, f"5555000{attempt}", sender)
-        assert bot_texts(agent, NEEDS_DOCUMENTS.national_id, sender) == [
+        wrong_id = CASES[31 + attempt].national_id
+        assert lookup(agent, "lockout", case.request_number, wrong_id) == [
             response_text("utter_case_not_found")
         ]
-    bot_texts(agent, "متابعة طلب", sender)
-    bot_texts(agent, NEEDS_DOCUMENTS.request_number, sender)
-    # Even the right pair is refused now: the pause does not tell a guesser anything.
-    assert bot_texts(agent, NEEDS_DOCUMENTS.national_id, sender) == [
+    # Even the right pair is refused now: the pause tells a guesser nothing.
+    assert lookup(agent, "lockout", case.request_number, case.national_id) == [
+        response_text("utter_case_locked")
+    ]
+
+
+def test_five_failures_for_one_id_pause_it_across_conversations(stack) -> None:
+    agent, _ = stack
+    case = CASES[40]
+    for attempt in range(5):
+        assert lookup(agent, f"prober-{attempt}", f"7777000{attempt}", case.national_id) == [
+            response_text("utter_case_not_found")
+        ]
+    assert lookup(agent, "owner", case.request_number, case.national_id) == [
         response_text("utter_case_locked")
     ]
 
@@ -129,7 +147,7 @@ def test_the_client_can_cancel_mid_form(stack, stop: str) -> None:
     bot_texts(agent, "ابي اعرف حالة معاملتي", sender)
     bot_texts(agent, APPROVED.request_number, sender)
     assert bot_texts(agent, stop, sender) == [response_text("utter_case_lookup_cancelled")]
-    tracker = agent.tracker_store.retrieve(sender)
+    tracker = asyncio.run(agent.tracker_store.retrieve(sender))
     assert tracker.active_loop_name is None
     assert tracker.get_slot("request_number") is None
     # The conversation goes on normally.
