@@ -140,23 +140,37 @@ class CatalogEntityExtractor(GraphComponent, EntityExtractorMixin):
                         "confidence_entity": round(match.score, 3),
                     }
                 )
-            if not any(e["entity"] == "service" for e in found):
-                found += self._service_by_keywords(text)
+            found = self._prefer_fuller_evidence(text, found)
             found = self.add_extractor_name(found)
             message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
         return messages
 
-    def _service_by_keywords(self, text: str) -> list[dict[str, Any]]:
-        """The service the words point at clearly, when no name or phrase was typed."""
-        best = clear_winner(self.keywords.evidence(text), len(self.keywords.phrases))
-        if best is None:
-            return []
-        return [
-            {
-                "entity": "service",
-                "value": best.key,
-                "start": best.start,
-                "end": best.end,
-                "confidence_entity": round(0.8 * best.coverage, 3),
-            }
-        ]
+    def _prefer_fuller_evidence(
+        self, text: str, found: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """Adds the service the words point at when no phrase named one, or replaces a
+        phrase match that a fuller one outweighs.
+
+        «جددت رخصة العمل» contains the phrase «رخصة العمل» (issuing a permit) but also every
+        word of «تجديد رخصة العمل»: the service whose phrase is wholly covered, with more
+        weight, is the one meant.
+        """
+        evidence = self.keywords.evidence(text)
+        best = clear_winner(evidence, len(self.keywords.phrases))
+        named = [e for e in found if e["entity"] == "service"]
+        if best is None or any(e["value"] == best.key for e in named):
+            return found
+        if named:
+            weight_of = {e.key: e.weight for e in evidence}
+            strongest = max(weight_of.get(e["value"], 0.0) for e in named)
+            if best.coverage < 1.0 or best.weight <= strongest:
+                return found
+            found = [e for e in found if e["entity"] != "service"]
+        entity = {
+            "entity": "service",
+            "value": best.key,
+            "start": best.start,
+            "end": best.end,
+            "confidence_entity": round(0.8 * best.coverage, 3),
+        }
+        return sorted([*found, entity], key=lambda e: e["start"])

@@ -128,7 +128,8 @@ def clear_winner(evidence: list[Evidence], keys: int) -> Evidence | None:
     """The key the evidence points at, if it is clear enough to act on; else None.
 
     Clear means: most of one phrase (≥ 60 % of its weight, with words shared by at most
-    about three keys), and well ahead of the runner-up, in strength or in coverage.
+    about three keys), and well ahead of the runner-up (a quarter more strength, or
+    a quarter more coverage).
     """
     if not evidence:
         return None
@@ -137,7 +138,7 @@ def clear_winner(evidence: list[Evidence], keys: int) -> Evidence | None:
         return None
     if len(evidence) > 1:
         second = evidence[1]
-        if best.strength < 1.5 * second.strength and best.coverage - second.coverage < 0.25:
+        if best.strength < 1.25 * second.strength and best.coverage - second.coverage < 0.25:
             return None
     return best
 

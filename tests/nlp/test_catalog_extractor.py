@@ -52,6 +52,12 @@ def found(extractor: CatalogEntityExtractor, text: str, entity: str = "service")
         ("كيف اقدم شكوى عمالية", "labor_complaint"),
         ("ابي اعرف عن نقل الكفلة", "worker_transfer"),  # one letter missing
         ("وبنقل الكفالة كم ياخذ", "worker_transfer"),  # clitics و + ب
+        # No name typed: the words of one service's phrase, in other forms.
+        ("كيف اوثق عقدي", "contract_authentication"),  # اوثق ~ توثيق
+        ("ابي اعترض على المخالفه", "violation_objection"),
+        ("رخصة العامل خلصت وابغى اجددها", "work_permit_renewal"),
+        # A phrase inside a fuller one: «رخصة العمل» in «رخصة العمل خلصت».
+        ("رخصة العمل خلصت وش اسوي", "work_permit_renewal"),
     ],
 )
 def test_services_are_found_by_catalog_id(extractor, text: str, service: str) -> None:
