@@ -130,15 +130,20 @@ def running(args: list[str], health_url: str, env: dict[str, str] | None = None)
 
 
 @contextmanager
-def rasa_server(model: str, action_url: str, workdir: str) -> Iterator[str]:
-    """A real Rasa server with the HTTP API on ``model``; yields its base URL."""
+def rasa_server(
+    model: str, action_url: str, workdir: str, credentials: str | None = None
+) -> Iterator[str]:
+    """A real Rasa server with the HTTP API on ``model``; yields its base URL.
+
+    ``credentials`` replaces the project's credentials.yml, e.g. to enable a channel.
+    """
     port = free_port()
     endpoints = os.path.join(workdir, f"endpoints-{port}.yml")
     with open(endpoints, "w", encoding="utf-8") as file:
         file.write(f'action_endpoint:\n  url: "{action_url}"\n')
     args = [
         "-m", "rasa", "run", "--enable-api", "--model", model, "--endpoints", endpoints,
-        "--credentials", str(project.CREDENTIALS), "--port", str(port),
+        "--credentials", credentials or str(project.CREDENTIALS), "--port", str(port),
     ]
     with running(args, f"http://127.0.0.1:{port}/"):
         yield f"http://127.0.0.1:{port}"
