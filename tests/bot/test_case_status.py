@@ -4,10 +4,14 @@ real reference case service on loopback, on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from dalil.cases.seed import sample_cases
 from dalil.catalog import load_catalog, render
@@ -178,8 +182,27 @@ def test_a_rating_and_a_comment_are_stored_and_reported(stack) -> None:
     assert bot_texts(agent, five["payload"], sender) == [response_text("utter_thanks_for_rating")]
     report = store_of(back_end).csat_report()
     assert report.by_service["contract_authentication"][1] >= 1
+    assert bot_texts(agent, "الرد ما كان واضح", sender) == [
+        response_text("utter_thanks_for_comment")
+    ]
+    with store_of(back_end).engine.connect() as connection:
+        comments = connection.execute(
+            text("SELECT comment FROM ratings WHERE sender_id = :s"), {"s": sender}
+        ).scalars().all()
+    assert comments == ["الرد ما كان واضح"]
     # Asked once per session: the next answer comes without the question.
     assert len(bot_texts(agent, "وكم رسومه", sender)) == 1
+
+
+def test_the_csat_report_command_prints_channels_and_services(stack) -> None:
+    _, back_end = stack
+    env = {**os.environ, "DALIL_STORE_URL": back_end.store_url}
+    output = subprocess.run(
+        [sys.executable, "-m", "dalil.cli", "report", "csat"],
+        capture_output=True, text=True, env=env, check=True,
+    ).stdout
+    assert "CSAT by channel" in output and "CSAT by service" in output
+    assert "handed off to agents" in output
 
 
 def test_ignoring_the_rating_question_never_blocks(stack) -> None:
