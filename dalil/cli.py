@@ -73,6 +73,23 @@ def report_csat(_: argparse.Namespace) -> int:
     return 0
 
 
+def add_agent(args: argparse.Namespace) -> int:
+    """Create a console account; the password is read from the terminal, never an argument."""
+    import getpass
+    import os
+
+    from dalil.store import get_store
+
+    password = os.environ.get("DALIL_NEW_AGENT_PASSWORD") or getpass.getpass("password: ")
+    try:
+        get_store().accounts.add(args.username, password, args.role)
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"{args.role} '{args.username}' created")
+    return 0
+
+
 def train(args: argparse.Namespace) -> int:
     """Train a model unless the newest one already matches config, domain, data and catalog."""
     generate_nlu(args)
@@ -119,6 +136,12 @@ def main(argv: list[str] | None = None) -> int:
     report_commands.add_parser("csat", help="satisfaction and resolution").set_defaults(
         handler=report_csat
     )
+    agents_parser = commands.add_parser("agents", help="console accounts")
+    agents_commands = agents_parser.add_subparsers(dest="agents_command", required=True)
+    add_parser = agents_commands.add_parser("add", help="create an agent or supervisor")
+    add_parser.add_argument("username")
+    add_parser.add_argument("--role", choices=["agent", "supervisor"], default="agent")
+    add_parser.set_defaults(handler=add_agent)
     test_parser = commands.add_parser("test", help="lint and run the test suite")
     test_parser.add_argument("pytest_args", nargs=argparse.REMAINDER)
     test_parser.set_defaults(handler=test)

@@ -21,6 +21,7 @@ import httpx
 from dalil import project
 
 CASE_APP = "dalil.cases.app:app"
+CONSOLE_APP = "dalil.console.app:app"
 # No access log (it would hold client details); no WebSockets (Rasa pins an old library).
 UVICORN_FLAGS = ("--no-access-log", "--ws", "none")
 
@@ -44,6 +45,7 @@ def processes() -> list[Process]:
     rasa_port = os.environ.get("DALIL_RASA_PORT", "5005")
     actions_port = os.environ.get("DALIL_ACTIONS_PORT", "5055")
     cases_port = os.environ.get("DALIL_CASES_PORT", "8001")
+    console_port = os.environ.get("DALIL_CONSOLE_PORT", "8002")
     return [
         Process(
             "rasa",
@@ -68,6 +70,12 @@ def processes() -> list[Process]:
             _python("-m", "uvicorn", CASE_APP, "--port", cases_port, *UVICORN_FLAGS),
             f"http://127.0.0.1:{cases_port}/docs",
             f"http://127.0.0.1:{cases_port}/health",
+        ),
+        Process(
+            "console",
+            _python("-m", "uvicorn", CONSOLE_APP, "--port", console_port, *UVICORN_FLAGS),
+            f"http://127.0.0.1:{console_port}/  (demo page: /demo)",
+            f"http://127.0.0.1:{console_port}/health",
         ),
     ]
 
@@ -163,5 +171,14 @@ def case_service(env: dict[str, str] | None = None) -> Iterator[str]:
     """The reference case-status service (``DALIL_DATABASE_URL`` in ``env``); yields its URL."""
     port = free_port()
     args = ["-m", "uvicorn", CASE_APP, "--port", str(port), *UVICORN_FLAGS]
+    with running(args, f"http://127.0.0.1:{port}/health", env):
+        yield f"http://127.0.0.1:{port}"
+
+
+@contextmanager
+def console(env: dict[str, str] | None = None) -> Iterator[str]:
+    """The agents' console (store, case service and Rasa URLs in ``env``); yields its URL."""
+    port = free_port()
+    args = ["-m", "uvicorn", CONSOLE_APP, "--port", str(port), *UVICORN_FLAGS]
     with running(args, f"http://127.0.0.1:{port}/health", env):
         yield f"http://127.0.0.1:{port}"

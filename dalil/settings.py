@@ -25,7 +25,11 @@ class Settings(BaseSettings):
     # The agency's case-status system (the reference service by default).
     case_service_url: str = "http://127.0.0.1:8001"
     case_service_timeout: float = 2.0
-    # Keys hashes of national IDs and signs console sessions.
+    # The Rasa server the console's "ask as a customer" talks to.
+    rasa_url: str = "http://127.0.0.1:5005"
+    # Browsers that may call the web chat channel and the console API.
+    allowed_origins: list[str] = ["http://127.0.0.1:5005", "http://localhost:5005"]
+    # Keys hashes of national IDs.
     secret_key: str = PLACEHOLDER_SECRET
     # Lock-out: failed lookups allowed per conversation, and per ID across conversations.
     lookup_failures_per_conversation: int = 5

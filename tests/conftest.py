@@ -18,7 +18,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("DALIL_STORE_URL", f"sqlite:///{tempfile.mkdtemp()}/dalil.db")
 
 from dalil import project  # noqa: E402
-from dalil.processes import action_server, case_service  # noqa: E402
+from dalil.processes import action_server, case_service, rasa_server  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -94,6 +94,14 @@ def backend_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployme
 def action_server_url(backend_stack: Deployment) -> str:
     """The project's action server, running for the whole session."""
     return backend_stack.action_url
+
+
+@pytest.fixture(scope="session")
+def rasa_url(trained_model: Path, action_server_url: str, tmp_path_factory) -> Iterator[str]:
+    """A real Rasa server (HTTP API and the project's channels) on the session's model."""
+    workdir = str(tmp_path_factory.mktemp("rasa"))
+    with rasa_server(str(trained_model), action_server_url, workdir) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

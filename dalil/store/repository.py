@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from dalil.identifiers import mask_ids_in_text, mask_national_id
 from dalil.store import migrate
+from dalil.store.accounts import Accounts
 from dalil.store.tables import Answer, HandoffTicket, LookupAudit, Rating, now
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -45,6 +46,7 @@ class Store:
         self._secret = secret_key.encode()
         self.engine = create_engine(url, future=True, pool_pre_ping=True)
         self.sessions = sessionmaker(self.engine, future=True, expire_on_commit=False)
+        self.accounts = Accounts(self.engine)
 
     def migrate(self) -> None:
         """Brings the schema to the newest migration."""

@@ -82,3 +82,26 @@ class LookupAudit(Base):
     national_id_key = Column(String(64), nullable=False, index=True)
     outcome = Column(String(16), nullable=False)  # found, not_found, locked, unavailable
     created_at = Column(DateTime(timezone=True), nullable=False, default=now, index=True)
+
+
+class AgentAccount(Base):
+    """A call-center agent or supervisor who signs in to the console."""
+
+    __tablename__ = "agent_accounts"
+
+    id = Column(Integer, primary_key=True)
+    username = Column(String(64), nullable=False, unique=True)
+    password_hash = Column(String(256), nullable=False)  # scrypt, salted
+    role = Column(String(16), nullable=False)  # agent, supervisor
+    created_at = Column(DateTime(timezone=True), nullable=False, default=now)
+
+
+class ConsoleSession(Base):
+    """A signed-in console session; only a hash of its token is stored."""
+
+    __tablename__ = "console_sessions"
+
+    id = Column(Integer, primary_key=True)
+    token_hash = Column(String(64), nullable=False, unique=True)
+    username = Column(String(64), nullable=False, index=True)
+    expires_at = Column(DateTime(timezone=True), nullable=False)
