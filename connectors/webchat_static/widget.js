@@ -3,7 +3,7 @@
  *   <script src="https://SERVER/webhooks/webchat/static/widget.js" data-server="https://SERVER"
  *           defer></script>
  * Plain JavaScript, no dependencies. Every message is put on the page with textContent and
- * createElement, never innerHTML, so neither a catalog entry nor a visitor can inject markup.
+ * createElement, never parsed as HTML, so neither a catalog entry nor a visitor can inject markup.
  */
 (function () {
   "use strict";
@@ -188,7 +188,13 @@
   input.value = load(KEYS.draft) || "";
 
   // --- messages --------------------------------------------------------------------------
-  function scrollToEnd() { log.scrollTop = log.scrollHeight; }
+  // Follow new messages unless the visitor has scrolled back to read.
+  var following = true;
+  function scrollToEnd() { log.scrollTop = log.scrollHeight; following = true; }
+  log.addEventListener("scroll", function () {
+    following = log.scrollHeight - log.scrollTop - log.clientHeight < 24;
+  });
+  window.addEventListener("resize", function () { if (following) scrollToEnd(); });
 
   function removeQuickReplies() {
     Array.prototype.forEach.call(log.querySelectorAll(".dalil-wc-quick"), function (group) {
