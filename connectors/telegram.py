@@ -98,6 +98,9 @@ async def handle_update(update: Update, output: TelegramOutput, forward: Forward
 
 def _bot(token: str, base_url: str | None) -> Bot:
     """A Bot on Telegram's API, or on ``base_url`` (a local Bot API server, or a test fake)."""
+    # httpx logs every request URL at INFO, and a Bot API URL holds the bot's token.
+    httpx_logger = logging.getLogger("httpx")
+    httpx_logger.setLevel(max(httpx_logger.getEffectiveLevel(), logging.WARNING))
     return Bot(token, base_url=base_url) if base_url else Bot(token)
 
 
@@ -163,7 +166,7 @@ class TelegramInput(InputChannel):
         """The update in the body, or None when the body is not one."""
         try:
             data = json.loads(request.body or b"")
-            if not isinstance(data, dict) or "update_id" not in data:
+            if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
                 return None
             return Update.de_json(data, self.bot)
         except Exception:  # malformed JSON or fields: the sender's error, not ours
@@ -236,6 +239,7 @@ def rest_forwarder(http: Any, rasa_url: str, output: TelegramOutput) -> Forward:
             logger.error("rasa at %s failed: %s", rasa_url, mask_ids_in_text(str(error)))
             return
         for message in messages:
+            message.pop("recipient_id", None)  # send_response takes it as an argument
             await output.send_response(chat_id, message)
 
     return forward
@@ -282,7 +286,6 @@ def main(argv: list[str] | None = None) -> int:
     if not token:
         parser.error("set TELEGRAM_TOKEN to the bot's token from @BotFather")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # its lines carry the token
     rasa_url = os.environ.get("DALIL_RASA_URL", DEFAULT_RASA_URL)
     try:
         asyncio.run(poll(token, rasa_url, os.environ.get("TELEGRAM_BASE_URL") or None))
