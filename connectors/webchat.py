@@ -180,10 +180,10 @@ class WebChatInput(InputChannel):
             try:
                 agent = request.app.ctx.agent
                 tracker = await agent.tracker_store.retrieve_full_tracker(sender)
+                messages = conversation(tracker.events) if tracker else []
             except Exception:  # noqa: BLE001 - a store outage is a 503, not a 500
                 logger.exception("webchat: failed to read the tracker store")
                 return _error(503, "unavailable", "the tracker store failed", NOTICE_UNAVAILABLE)
-            messages = conversation(tracker.events) if tracker else []
             return response.json({"sender": sender, "messages": messages}, ensure_ascii=False)
 
         @webchat.route("/static/<filename>", methods=["GET"])

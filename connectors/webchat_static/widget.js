@@ -353,13 +353,14 @@
   }
 
   // --- opening, closing and the keyboard -----------------------------------------------------
-  function openPanel() {
+  /* Opens the panel; ``restoring`` (after a reload) leaves the page's focus alone. */
+  function openPanel(restoring) {
     panel.hidden = false;
     root.classList.add("dalil-wc--open");
     launcher.setAttribute("aria-expanded", "true");
     save(KEYS.open, "1");
     scrollToEnd();
-    input.focus();
+    if (!restoring) input.focus();
   }
 
   function closePanel() {
@@ -376,7 +377,7 @@
   }
 
   launcher.addEventListener("click", function () {
-    if (panel.hidden) openPanel(); else closePanel();
+    if (panel.hidden) openPanel(false); else closePanel();
   });
   closeButton.addEventListener("click", closePanel);
   retryButton.addEventListener("click", function () { if (retryAction) retryAction(); });
@@ -408,6 +409,6 @@
   });
 
   loadHistory();
-  if (load(KEYS.open) === "1") openPanel();
+  if (load(KEYS.open) === "1") openPanel(true);
   fitInput();
 })();

@@ -45,6 +45,33 @@ def sender() -> str:
     return f"t-{uuid.uuid4().hex[:12]}"
 
 
+# --- the history, from tracker events ---------------------------------------------------
+
+
+def test_history_shows_tapped_buttons_by_title_and_hides_bare_commands() -> None:
+    from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+
+    from connectors.webchat_history import conversation
+
+    buttons = [{"title": "الرسوم", "payload": "/ask_fees"}]
+    events = [
+        ActionExecuted("action_session_start", timestamp=1.0),
+        UserUttered("/session_start_command", timestamp=2.0),
+        UserUttered("مرحبا", timestamp=3.0),
+        BotUttered("أهلًا", {"buttons": buttons}, timestamp=4.0),
+        UserUttered("/ask_fees", timestamp=5.0),
+        BotUttered("", {}, timestamp=6.0),
+        BotUttered("٢٠٠٠ ريال", timestamp=7.0),
+    ]
+    assert conversation(events) == [
+        {"sender": "user", "text": "مرحبا", "timestamp": 3.0},
+        {"sender": "bot", "text": "أهلًا", "timestamp": 4.0, "buttons": buttons},
+        {"sender": "user", "text": "الرسوم", "timestamp": 5.0},
+        {"sender": "bot", "text": "٢٠٠٠ ريال", "timestamp": 7.0},
+    ]
+    assert len(conversation(events, limit=2)) == 2
+
+
 # --- HTTP ------------------------------------------------------------------------------
 
 
