@@ -37,30 +37,39 @@ class ActionAnswerService(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         """Picks the aspect from the intent and the service from the message or the slot."""
-        catalog = load_catalog()
         intent = tracker.latest_message.get("intent", {}).get("name")
-        aspect = render.INTENT_ASPECTS.get(intent) or tracker.get_slot("aspect") or "overview"
-        service_id = latest_entity(tracker, "service") or tracker.get_slot("service")
-        if service_id not in catalog.service_ids():
-            text = tracker.latest_message.get("text") or ""
-            hits = CatalogSearch(catalog).search(text, MAX_CHOICES, min_score=NAMED)
-            buttons = [render.service_button(h.service, aspect) for h in hits]
-            if not buttons:
-                dispatcher.utter_message(response="utter_ask_which_service_list")
-                return [SlotSet("aspect", aspect)]
-            dispatcher.utter_message(
-                response="utter_ask_which_service", buttons=render.rasa_buttons(buttons)
-            )
+        return answer(dispatcher, tracker, aspect_asked(tracker, intent))
+
+
+def aspect_asked(tracker: Tracker, intent: str | None) -> str:
+    """The aspect an intent asks for; naming a service keeps the aspect asked last."""
+    return render.INTENT_ASPECTS.get(intent) or tracker.get_slot("aspect") or "overview"
+
+
+def answer(dispatcher: CollectingDispatcher, tracker: Tracker, aspect: str) -> list[EventType]:
+    """Answers ``aspect`` of the service in the message or the slot, or asks which one."""
+    catalog = load_catalog()
+    service_id = latest_entity(tracker, "service") or tracker.get_slot("service")
+    if service_id not in catalog.service_ids():
+        text = tracker.latest_message.get("text") or ""
+        hits = CatalogSearch(catalog).search(text, MAX_CHOICES, min_score=NAMED)
+        buttons = [render.service_button(h.service, aspect) for h in hits]
+        if not buttons:
+            dispatcher.utter_message(response="utter_ask_which_service_list")
             return [SlotSet("aspect", aspect)]
-        reply = render.service_answer(catalog, catalog.service(service_id), aspect)
-        dispatcher.utter_message(**reply.as_rasa())
-        intent = render.ASPECT_INTENTS[aspect]
-        get_store().record_answer(channel_of(tracker), tracker.sender_id, intent, service_id)
-        return [
-            SlotSet("service", service_id),
-            SlotSet("aspect", aspect),
-            *csat_question(dispatcher, tracker, intent, service_id),
-        ]
+        dispatcher.utter_message(
+            response="utter_ask_which_service", buttons=render.rasa_buttons(buttons)
+        )
+        return [SlotSet("aspect", aspect)]
+    reply = render.service_answer(catalog, catalog.service(service_id), aspect)
+    dispatcher.utter_message(**reply.as_rasa())
+    intent = render.ASPECT_INTENTS[aspect]
+    get_store().record_answer(channel_of(tracker), tracker.sender_id, intent, service_id)
+    return [
+        SlotSet("service", service_id),
+        SlotSet("aspect", aspect),
+        *csat_question(dispatcher, tracker, intent, service_id),
+    ]
 
 
 class ActionListServices(Action):

@@ -8,11 +8,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.catalog_answers import latest_entity
+from bot.actions.catalog_answers import answer, aspect_asked, latest_entity
 from dalil.catalog import load_catalog, render
 from nlp.normalize import has_arabic_letter
 
 GUESSES = 2
+SERVICE_INTENTS = {*render.INTENT_ASPECTS, "inform"}
 
 
 def previous_bot_action(tracker: Tracker) -> str | None:
@@ -50,6 +51,13 @@ class ActionClarify(Action):
         service_id = latest_entity(tracker, "service") or tracker.get_slot("service")
         service = catalog.service(service_id) if service_id in catalog.service_ids() else None
         ranking = tracker.latest_message.get("intent_ranking") or []
+        guesses = [g.get("name") for g in ranking if g.get("name") != "nlu_fallback"][:GUESSES]
+        same = {aspect_asked(tracker, g) for g in guesses if g in SERVICE_INTENTS}
+        agreeing = len(guesses) == GUESSES and set(guesses) <= SERVICE_INTENTS and len(same) == 1
+        if service and agreeing:
+            # «ابي اعرف عن نقل الكفالة»: naming a service or asking its overview, both guesses
+            # give the same answer — asking which one was meant would only waste a turn.
+            return answer(dispatcher, tracker, same.pop())
         buttons = []
         for guess in ranking:
             button = render.intent_button(catalog, guess.get("name", ""), service)

@@ -128,3 +128,17 @@ def test_clarify_a_second_time_in_a_row_offers_a_person() -> None:
     ]
     messages, _ = run(ActionClarify(), tracker("؟؟ مم", "nlu_fallback", events=events))
     assert messages[0]["response"] == "utter_offer_human"
+
+
+def test_clarify_answers_when_both_guesses_give_the_same_answer() -> None:
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.4},
+        {"name": "inform", "confidence": 0.38},
+        {"name": "ask_service_overview", "confidence": 0.35},
+    ]
+    entity = {"entity": "service", "value": "worker_transfer"}
+    state = tracker("ابي اعرف عن نقل الكفالة", "nlu_fallback", [entity], ranking=ranking)
+    messages, _ = run(ActionClarify(), state)
+    catalog = load_catalog()
+    expected = render.service_answer(catalog, catalog.service("worker_transfer"), "overview")
+    assert messages[0]["text"] == expected.text
