@@ -31,3 +31,4 @@ bench: install
 	$(BIN)/python bench/nlu_compare.py
 	$(BIN)/python bench/nlu_eval.py
 	$(BIN)/python bench/latency.py
+	$(BIN)/python bench/channels.py

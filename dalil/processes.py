@@ -46,7 +46,7 @@ def processes() -> list[Process]:
     actions_port = os.environ.get("DALIL_ACTIONS_PORT", "5055")
     cases_port = os.environ.get("DALIL_CASES_PORT", "8001")
     console_port = os.environ.get("DALIL_CONSOLE_PORT", "8002")
-    return [
+    found = [
         Process(
             "rasa",
             _python(
@@ -78,6 +78,16 @@ def processes() -> list[Process]:
             f"http://127.0.0.1:{console_port}/health",
         ),
     ]
+    if os.environ.get("TELEGRAM_TOKEN"):  # long polling: no public URL needed on one machine
+        found.append(
+            Process(
+                "telegram",
+                _python("-m", "connectors.telegram", "--polling"),
+                "Telegram (long polling)",
+                "-",
+            )
+        )
+    return found
 
 
 def run_all() -> int:
