@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
+from string import Template
 from typing import Any
 
 import httpx
@@ -18,6 +19,7 @@ from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
+from dalil import project
 from dalil.cases.client import CaseClient, CaseServiceUnavailable
 from dalil.catalog import load_catalog, render
 from dalil.catalog.model import ASPECTS
@@ -28,6 +30,7 @@ from dalil.store import Store, get_store
 from dalil.store.accounts import Agent
 
 STATIC = Path(__file__).parent / "static"
+WEBCHAT_STATIC = project.ROOT / "connectors" / "webchat_static"  # the widget's own demo page
 COOKIE = "dalil_console"
 MAX_TEXT = 2000
 
@@ -259,7 +262,7 @@ def index() -> FileResponse:
 
 @app.get("/demo", include_in_schema=False)
 def demo() -> HTMLResponse:
-    """A ministry-like page with the web chat widget in the corner."""
+    """The web chat's ministry-like demo page, served here with the widget in the corner."""
     rasa = get_settings().rasa_url.rstrip("/")
-    page = (STATIC / "demo.html").read_text(encoding="utf-8").replace("{{RASA_URL}}", rasa)
-    return HTMLResponse(page)
+    page = Template((WEBCHAT_STATIC / "demo.html").read_text(encoding="utf-8"))
+    return HTMLResponse(page.safe_substitute(server=rasa))

@@ -142,3 +142,9 @@ def test_the_page_and_the_api_spec_are_served(console_url: str) -> None:
     assert 'dir="rtl"' in page and "/static/console.js" in page
     spec = httpx.get(f"{console_url}/openapi.json").json()
     assert "/api/cases/lookup" in spec["paths"] and "/api/ask" in spec["paths"]
+
+
+def test_the_demo_page_embeds_the_widget_with_one_script_tag(console_url: str) -> None:
+    page = httpx.get(f"{console_url}/demo").text
+    assert page.count("<script") == 1 and "/webhooks/webchat/static/widget.js" in page
+    assert 'dir="rtl"' in page
