@@ -22,24 +22,14 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from dalil import project  # noqa: E402
+from dalil.training import train_project  # noqa: E402
 
 HELDOUT = ROOT / "tests" / "data" / "heldout.yml"
 
 
 def train_model(output: Path) -> Path:
     """Trains the real config, domain and data into ``output``."""
-    from rasa.model_training import train
-
-    result = train(
-        domain=str(project.DOMAIN),
-        config=str(project.CONFIG),
-        training_files=[str(p) for p in project.TRAINING_DATA if p.exists()],
-        output=str(output),
-        fixed_model_name="nlu-eval",
-    )
-    if result.code != 0:
-        raise SystemExit("training failed")
-    return Path(result.model)
+    return train_project(output, "nlu-eval")
 
 
 async def parse_all(model: Path, texts: list[str]) -> list[dict]:

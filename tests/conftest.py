@@ -19,23 +19,13 @@ os.environ.setdefault("DALIL_STORE_URL", f"sqlite:///{tempfile.mkdtemp()}/dalil.
 
 from dalil import project  # noqa: E402
 from dalil.processes import action_server, case_service, rasa_server  # noqa: E402
+from dalil.training import train_project  # noqa: E402
 
 
 @pytest.fixture(scope="session")
 def trained_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Trains config.yml + domain.yml + bot/data once for the whole run."""
-    from rasa.model_training import train
-
-    output = tmp_path_factory.mktemp("models")
-    result = train(
-        domain=str(project.DOMAIN),
-        config=str(project.CONFIG),
-        training_files=[str(p) for p in project.TRAINING_DATA if p.exists()],
-        output=str(output),
-        fixed_model_name="dalil",
-    )
-    assert result.code == 0, "training the real config failed"
-    return Path(result.model)
+    return train_project(tmp_path_factory.mktemp("models"), "dalil")
 
 
 POSTGRES = os.environ.get(

@@ -11,6 +11,7 @@ import random
 from collections.abc import Iterator
 
 from dalil.cases.tables import STATUSES, Case
+from dalil.catalog import load_catalog
 from dalil.identifiers import luhn_valid
 
 SEED = 1447
@@ -36,14 +37,6 @@ MISSING_DOCUMENTS = [
     "خطاب تفويض من المنشأة",
     "صورة السجل التجاري",
 ]
-SERVICES = [
-    "work_permit_issue", "work_permit_renewal", "worker_transfer", "profession_change",
-    "recruitment_visa", "visa_refund", "saudization_certificate", "nitaqat_inquiry",
-    "establishment_file", "labor_complaint", "wage_protection", "contract_authentication",
-    "end_of_service_benefit", "absence_report", "absence_report_cancel",
-    "domestic_worker_recruitment", "violation_report", "violation_objection",
-    "office_appointment", "job_seeker_registration", "portal_account",
-]  # fmt: skip
 
 
 def national_id(rng: random.Random) -> str:
@@ -55,6 +48,7 @@ def national_id(rng: random.Random) -> str:
 def sample_cases() -> Iterator[Case]:
     """The sample cases, in the same order with the same values every time."""
     rng = random.Random(SEED)
+    services = [s.id for s in load_catalog().services]  # requests for the catalog's services
     numbers: set[str] = set()
     for index in range(CASES):
         status = STATUSES[index % len(STATUSES)]
@@ -68,7 +62,7 @@ def sample_cases() -> Iterator[Case]:
         yield Case(
             request_number=number,
             national_id=national_id(rng),
-            service=SERVICES[index % len(SERVICES)],
+            service=services[index % len(services)],
             status=status,
             submitted_on=submitted,
             updated_on=updated,

@@ -21,3 +21,22 @@ def upgrade(migrations: Path, url: str) -> None:
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     command.upgrade(alembic_config(migrations, url), "head")
+
+
+def run_migrations(metadata, version_table: str) -> None:
+    """The body of a migrations folder's env.py: apply to the URL the caller configured.
+
+    Each database gets its own version table, so Dalil's store and the case service can
+    share one PostgreSQL database.
+    """
+    from alembic import context
+    from sqlalchemy import create_engine
+
+    engine = create_engine(context.config.get_main_option("sqlalchemy.url"), future=True)
+    with engine.connect() as connection:
+        context.configure(
+            connection=connection, target_metadata=metadata, version_table=version_table
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()
