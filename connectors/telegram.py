@@ -27,6 +27,7 @@ import hmac
 import json
 import logging
 import os
+import threading
 from collections.abc import Awaitable, Callable
 from functools import cache
 from typing import Any
@@ -275,10 +276,31 @@ async def poll(token: str, rasa_url: str, base_url: str | None = None) -> None:
                     logger.error("update failed: %s", mask_ids_in_text(str(error)))
 
 
+def serve_health(port: int) -> None:
+    """A liveness endpoint for the process manager, on a daemon thread."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Health(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            body = b'{"status": "ok"}'
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", port), Health)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+
+
 def main(argv: list[str] | None = None) -> int:
     """``python -m connectors.telegram --polling``: the bot on this machine, no webhook."""
     parser = argparse.ArgumentParser(prog="python -m connectors.telegram", description=__doc__)
     parser.add_argument("--polling", action="store_true", help="long-poll Telegram for updates")
+    parser.add_argument("--health-port", type=int, help="answer GET / with 200 on this port")
     args = parser.parse_args(argv)
     if not args.polling:
         parser.error("only --polling runs from the command line; the webhook runs inside Rasa")
@@ -287,6 +309,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("set TELEGRAM_TOKEN to the bot's token from @BotFather")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     rasa_url = os.environ.get("DALIL_RASA_URL", DEFAULT_RASA_URL)
+    if args.health_port:
+        serve_health(args.health_port)
     try:
         asyncio.run(poll(token, rasa_url, os.environ.get("TELEGRAM_BASE_URL") or None))
     except KeyboardInterrupt:

@@ -78,13 +78,14 @@ def processes() -> list[Process]:
             f"http://127.0.0.1:{console_port}/health",
         ),
     ]
+    health_port = os.environ.get("DALIL_TELEGRAM_HEALTH_PORT", "8003")
     if os.environ.get("TELEGRAM_TOKEN"):  # long polling: no public URL needed on one machine
         found.append(
             Process(
                 "telegram",
-                _python("-m", "connectors.telegram", "--polling"),
+                _python("-m", "connectors.telegram", "--polling", "--health-port", health_port),
                 "Telegram (long polling)",
-                "-",
+                f"http://127.0.0.1:{health_port}/",
             )
         )
     return found

@@ -356,3 +356,15 @@ def test_short_payloads_are_kept_and_compacted() -> None:
         [InlineKeyboardButton("موظف", callback_data="/request_human")],
     ])
 
+
+
+def test_polling_mode_has_a_health_endpoint_for_the_process_manager() -> None:
+    from dalil.processes import free_port, running
+
+    port = free_port()
+    with fake_bot_api() as api:
+        env = {"TELEGRAM_TOKEN": TOKEN, "TELEGRAM_BASE_URL": api.base_url,
+               "DALIL_RASA_URL": "http://127.0.0.1:9"}  # fmt: skip
+        args = ["-m", "connectors.telegram", "--polling", "--health-port", str(port)]
+        with running(args, f"http://127.0.0.1:{port}/", env):
+            assert httpx.get(f"http://127.0.0.1:{port}/").json() == {"status": "ok"}
