@@ -42,6 +42,9 @@ def generate(catalog: Catalog, templates: dict[str, dict[str, list[str]]]) -> st
     for intent in sorted(templates):
         examples: list[str] = []
         for template in templates[intent].get("with_service", []):
+            if template.strip() == "{service}":  # a bare name: every name, as people type it
+                examples += [_annotated(template, phrase, sid) for sid, phrase in names]
+                continue
             for _ in range(NAMES_PER_TEMPLATE):
                 if not pool:  # walk every name before repeating one, so all are covered
                     pool = names[:]

@@ -116,3 +116,23 @@ def test_changing_the_catalog_changes_the_fingerprint(tmp_path: Path) -> None:
     before = CatalogEntityExtractor.fingerprint_addon({"catalog": str(copy)})
     copy.write_text(copy.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     assert CatalogEntityExtractor.fingerprint_addon({"catalog": str(copy)}) != before
+
+
+def test_coverage_tells_a_bare_name_from_a_question(extractor) -> None:
+    from rasa.nlu.constants import TOKENS_NAMES
+
+    from nlp.coverage_featurizer import service_coverage
+    from nlp.tokenizer import ArabicTokenizer
+
+    tokenizer = ArabicTokenizer(ArabicTokenizer.get_default_config())
+
+    def coverage(text: str) -> float | None:
+        message = Message(data={"text": text})
+        message.set(TOKENS_NAMES["text"], tokenizer.tokenize(message, "text"))
+        extractor.process([message])
+        return service_coverage(message)
+
+    assert coverage("نطاقات") == 1.0
+    assert coverage("بخصوص نقل الكفالة") >= 0.6  # mostly the name
+    assert 0 < coverage("وش الاوراق المطلوبة لنقل الكفالة") < 0.6
+    assert coverage("السلام عليكم") is None
