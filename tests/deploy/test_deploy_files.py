@@ -41,5 +41,5 @@ def test_the_production_endpoints_read_everything_from_the_environment() -> None
     text = (project.ROOT / "endpoints.production.yml").read_text(encoding="utf-8")
     endpoints = yaml.safe_load(text)
     assert endpoints["tracker_store"]["type"] == "SQL"
-    assert endpoints["lock_store"]["type"] == "redis"
+    assert endpoints["lock_store"]["type"] == "dalil.lock_store.AtomicRedisLockStore"
     assert not re.search(r"password:\s*[^$\s]", text)  # no secret written in the file

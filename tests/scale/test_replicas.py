@@ -136,5 +136,5 @@ def test_concurrent_messages_of_one_sender_run_in_order(cluster: str) -> None:
 
 def test_the_production_endpoints_need_no_code_change() -> None:
     text_ = (project.ROOT / "endpoints.production.yml").read_text(encoding="utf-8")
-    assert "type: SQL" in text_ and "type: redis" in text_
+    assert "type: SQL" in text_ and "AtomicRedisLockStore" in text_
     assert os.environ.get("DALIL_TRACKER_DB_HOST") is None  # nothing leaks into other tests
