@@ -159,7 +159,10 @@ def rasa_server(
     port = free_port()
     endpoints = os.path.join(workdir, f"endpoints-{port}.yml")
     with open(endpoints, "w", encoding="utf-8") as file:
-        file.write(f'action_endpoint:\n  url: "{action_url}"\n')
+        file.write(
+            f'action_endpoint:\n  url: "{action_url}"\n'
+            "tracker_store:\n  type: dalil.tracker_store.MaskingInMemoryTrackerStore\n"
+        )
     args = [
         "-m", "rasa", "run", "--enable-api", "--model", model, "--endpoints", endpoints,
         "--credentials", credentials or str(project.CREDENTIALS), "--port", str(port),

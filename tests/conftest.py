@@ -124,4 +124,10 @@ def load_agent(model: Path, action_url: str):
     from rasa.core.agent import Agent
     from rasa.utils.endpoints import EndpointConfig
 
-    return Agent.load(str(model), action_endpoint=EndpointConfig(action_url))
+    from dalil.tracker_store import MaskingInMemoryTrackerStore
+
+    return Agent.load(
+        str(model),
+        action_endpoint=EndpointConfig(action_url),
+        tracker_store=MaskingInMemoryTrackerStore(domain=None),
+    )

@@ -4,6 +4,7 @@ real reference case service on loopback, on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import subprocess
 import sys
@@ -64,6 +65,11 @@ def test_a_lookup_with_arabic_indic_digits(stack) -> None:
     assert NEEDS_DOCUMENTS.national_id not in " ".join(replies)
     tracker = asyncio.run(agent.tracker_store.retrieve(sender))
     assert tracker.get_slot("national_id") is None and tracker.get_slot("request_number") is None
+    # Nothing stored keeps the full ID: not the slot, not the message the client typed.
+    stored = json.dumps([e.as_dict() for e in tracker.events], ensure_ascii=False)
+    for digits in (NEEDS_DOCUMENTS.national_id, national_id):
+        assert digits not in stored
+    assert "••••••" + NEEDS_DOCUMENTS.national_id[-4:] in stored
 
 
 def test_numbers_given_in_the_first_message_skip_the_questions(stack) -> None:

@@ -40,6 +40,6 @@ def test_the_compose_file_wires_replicas_databases_and_the_balancer() -> None:
 def test_the_production_endpoints_read_everything_from_the_environment() -> None:
     text = (project.ROOT / "endpoints.production.yml").read_text(encoding="utf-8")
     endpoints = yaml.safe_load(text)
-    assert endpoints["tracker_store"]["type"] == "SQL"
+    assert endpoints["tracker_store"]["type"] == "dalil.tracker_store.MaskingSQLTrackerStore"
     assert endpoints["lock_store"]["type"] == "dalil.lock_store.AtomicRedisLockStore"
     assert not re.search(r"password:\s*[^$\s]", text)  # no secret written in the file
