@@ -82,7 +82,7 @@ def main() -> None:
         store.accounts.add("bench", PASSWORD, "agent")
         credentials = Path(workdir) / "credentials.yml"
         credentials.write_text(
-            "rest:\nconnectors.webchat.WebChatInput:\n  cors_origins: ['*']\n"
+            "connectors.rest.RestInput:\nconnectors.webchat.WebChatInput:\n  cors_origins: ['*']\n"
             f"connectors.telegram.TelegramInput:\n  access_token: '{TOKEN}'\n"
             f"  secret_token: '{SECRET}'\n  base_url: '{api.base_url}'\n",
             encoding="utf-8",

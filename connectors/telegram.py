@@ -29,10 +29,8 @@ import logging
 import os
 import threading
 from collections.abc import Awaitable, Callable
-from functools import cache
 from typing import Any
 
-import yaml
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -40,8 +38,8 @@ from sanic.response import HTTPResponse
 from telegram import Bot, Update
 from telegram.error import RetryAfter, TelegramError
 
+from connectors.guard import MAX_MESSAGE_CHARS, RateLimiter, domain_text, notice_too_long
 from connectors.telegram_output import TelegramOutput, callback_text, retry_seconds
-from dalil import project
 from dalil.catalog import load_catalog
 from dalil.catalog.render import services_list
 from dalil.identifiers import mask_ids_in_text
@@ -55,11 +53,7 @@ DEFAULT_RASA_URL = "http://127.0.0.1:5005/webhooks/rest/webhook"
 Forward = Callable[[str, str], Awaitable[None]]
 
 
-@cache
-def domain_text(name: str) -> str:
-    """The first text of a domain response, read once from domain.yml."""
-    domain = yaml.safe_load(project.DOMAIN.read_text(encoding="utf-8"))
-    return domain["responses"][name][0]["text"]
+LIMITER = RateLimiter()  # per chat, in this process (see connectors.guard)
 
 
 def _command(text: str) -> str | None:
@@ -69,6 +63,14 @@ def _command(text: str) -> str | None:
     return text.split(maxsplit=1)[0].split("@", 1)[0].lower()
 
 
+async def _within_limit(chat_id: str, output: TelegramOutput) -> bool:
+    """False (and a polite "slow down") when this chat is flooding."""
+    if LIMITER.allow(chat_id):
+        return True
+    await output.send_text_message(chat_id, domain_text("utter_slow_down"))
+    return False
+
+
 async def handle_update(update: Update, output: TelegramOutput, forward: Forward) -> None:
     """Answers one update: commands and media here, everything else through Rasa."""
     query = update.callback_query
@@ -76,7 +78,7 @@ async def handle_update(update: Update, output: TelegramOutput, forward: Forward
         await output.answer_callback(query.id)
         chat = query.message.chat if query.message else None
         text = callback_text(query)
-        if chat is not None and text:
+        if chat is not None and text and await _within_limit(str(chat.id), output):
             await forward(str(chat.id), text)
         return
     message = update.message
@@ -85,6 +87,11 @@ async def handle_update(update: Update, output: TelegramOutput, forward: Forward
     chat_id = str(message.chat_id)
     if not message.text:
         await output.send_text_message(chat_id, domain_text("utter_unsupported_media"))
+        return
+    if not await _within_limit(chat_id, output):
+        return
+    if len(message.text) > MAX_MESSAGE_CHARS:
+        await output.send_text_message(chat_id, notice_too_long())
         return
     command = _command(message.text)
     if command == "/start":

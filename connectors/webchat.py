@@ -11,9 +11,7 @@ catalog); the channel only carries them. The few sentences it owns are transport
 
 from __future__ import annotations
 
-import json
 import logging
-import re
 from asyncio import CancelledError
 from collections.abc import Awaitable, Callable
 from html import escape
@@ -26,7 +24,21 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from connectors.guard import (
+    MAX_MESSAGE_CHARS,
+    RateLimiter,
+    domain_text,
+    error_response,
+    parse_message,
+    valid_sender,
+    with_apology,
+)
 from connectors.webchat_history import conversation
+
+
+def unavailable() -> str:
+    """What the widget shows when the assistant could not answer at all."""
+    return domain_text("utter_technical_problem")
 
 logger = logging.getLogger(__name__)
 
@@ -38,34 +50,11 @@ STATIC_FILES = {
     "demo.css": "text/css; charset=utf-8",
 }
 DEFAULT_CORS_ORIGINS = ["http://127.0.0.1:5005", "http://localhost:5005"]
-# Letters, digits, «-» and «_»: safe in logs, URLs and every tracker store's key.
-SENDER_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
-DEFAULT_MAX_MESSAGE_CHARS = 4000
+DEFAULT_MAX_MESSAGE_CHARS = MAX_MESSAGE_CHARS
 CORS_MAX_AGE = "600"
 # sanic_cors (which Rasa installs app-wide) skips a request once this flag is set, so an
 # operator's `--cors "*"` cannot widen this channel's own origin list.
 _SANIC_CORS_EVALUATED = "_sanic_cors_e"
-
-# Transport notices, shown by the widget as a bot bubble; not answers.
-NOTICE_TOO_LONG = (
-    "عذرًا، رسالتك أطول مما أستطيع قراءته دفعة واحدة ({limit} حرف على الأكثر). "
-    "فضلًا اختصرها أو أرسلها على أجزاء."
-)
-NOTICE_UNAVAILABLE = "عذرًا، تعذّر الرد الآن. فضلًا حاول مرة أخرى بعد قليل."
-
-
-def _error(status: int, error: str, detail: str, notice: str | None = None) -> HTTPResponse:
-    """A JSON error; ``notice`` becomes a message the widget shows as the bot's reply."""
-    body: dict[str, Any] = {"error": error, "detail": detail}
-    if notice:
-        body["messages"] = [{"text": notice}]
-    return response.json(body, status=status, ensure_ascii=False)
-
-
-def valid_sender(sender: Any) -> bool:
-    """Whether ``sender`` is a conversation id this channel accepts."""
-    return isinstance(sender, str) and SENDER_PATTERN.fullmatch(sender) is not None
-
 
 class WebChatInput(InputChannel):
     """Rasa input channel for the website widget, mounted at ``/webhooks/webchat/``."""
@@ -77,6 +66,7 @@ class WebChatInput(InputChannel):
     ) -> None:
         self.cors_origins = [o.rstrip("/") for o in (cors_origins or DEFAULT_CORS_ORIGINS)]
         self.max_message_chars = max_message_chars
+        self.limiter = RateLimiter()
 
     @classmethod
     def name(cls) -> str:
@@ -107,28 +97,6 @@ class WebChatInput(InputChannel):
             resp.headers["Access-Control-Allow-Headers"] = "Content-Type"
             resp.headers["Access-Control-Max-Age"] = CORS_MAX_AGE
 
-    def _parse_message(self, request: Request) -> tuple[str, str] | HTTPResponse:
-        """The (sender, text) of a message request, or the error response to send."""
-        # Bound the work before parsing: JSON escapes take at most 12 bytes a character.
-        if len(request.body or b"") > self.max_message_chars * 12 + 1024:
-            notice = NOTICE_TOO_LONG.format(limit=self.max_message_chars)
-            return _error(413, "message_too_long", "request body too large", notice)
-        try:
-            body = json.loads(request.body or b"")
-        except (ValueError, UnicodeDecodeError):
-            return _error(400, "invalid_json", "the body must be a JSON object")
-        if not isinstance(body, dict):
-            return _error(400, "invalid_json", "the body must be a JSON object")
-        sender, text = body.get("sender"), body.get("message")
-        if not valid_sender(sender):
-            return _error(400, "invalid_sender", "sender: 1-64 of A-Z a-z 0-9 _ -")
-        if not isinstance(text, str) or not text.strip():
-            return _error(400, "invalid_message", "message: a non-empty string")
-        if len(text) > self.max_message_chars:
-            notice = NOTICE_TOO_LONG.format(limit=self.max_message_chars)
-            return _error(413, "message_too_long", "message too long", notice)
-        return sender, text
-
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> Blueprint:
@@ -155,10 +123,12 @@ class WebChatInput(InputChannel):
 
         @webchat.route("/message", methods=["POST"])
         async def message(request: Request) -> HTTPResponse:
-            parsed = self._parse_message(request)
+            parsed = parse_message(request, self.max_message_chars)
             if isinstance(parsed, HTTPResponse):
                 return parsed
             sender, text = parsed
+            if not self.limiter.allow(sender):
+                return self.limiter.refusal()
             collector = CollectingOutputChannel()
             try:
                 await on_new_message(
@@ -166,30 +136,32 @@ class WebChatInput(InputChannel):
                 )
             except CancelledError:
                 logger.error("webchat: timed out handling a message")
-                return _error(503, "timeout", "the assistant timed out", NOTICE_UNAVAILABLE)
+                return error_response(503, "timeout", "the assistant timed out", unavailable())
             except Exception:  # noqa: BLE001 - the widget needs JSON, never a bare 500
                 logger.exception("webchat: failed to handle a message")
-                return _error(503, "unavailable", "the assistant failed", NOTICE_UNAVAILABLE)
-            return response.json(collector.messages, ensure_ascii=False)
+                return error_response(503, "unavailable", "the assistant failed", unavailable())
+            return response.json(with_apology(collector.messages), ensure_ascii=False)
 
         @webchat.route("/history", methods=["GET"])
         async def history(request: Request) -> HTTPResponse:
             sender = request.args.get("sender")
             if not valid_sender(sender):
-                return _error(400, "invalid_sender", "sender: 1-64 of A-Z a-z 0-9 _ -")
+                return error_response(400, "invalid_sender", "sender: 1-64 of A-Z a-z 0-9 _ -")
             try:
                 agent = request.app.ctx.agent
                 tracker = await agent.tracker_store.retrieve_full_tracker(sender)
                 messages = conversation(tracker.events) if tracker else []
             except Exception:  # noqa: BLE001 - a store outage is a 503, not a 500
                 logger.exception("webchat: failed to read the tracker store")
-                return _error(503, "unavailable", "the tracker store failed", NOTICE_UNAVAILABLE)
+                return error_response(
+                    503, "unavailable", "the tracker store failed", unavailable()
+                )
             return response.json({"sender": sender, "messages": messages}, ensure_ascii=False)
 
         @webchat.route("/static/<filename>", methods=["GET"])
         async def static(request: Request, filename: str) -> HTTPResponse:
             if filename not in STATIC_FILES:
-                return _error(404, "not_found", "no such file")
+                return error_response(404, "not_found", "no such file")
             return await response.file(
                 STATIC_DIR / filename,
                 mime_type=STATIC_FILES[filename],

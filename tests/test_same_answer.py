@@ -71,7 +71,7 @@ def channels(trained_model: Path, backend_stack: Deployment, tmp_path_factory) -
     credentials = workdir / "credentials.yml"
     with fake_bot_api() as api:
         credentials.write_text(
-            "rest:\n"
+            "connectors.rest.RestInput:\n"
             "connectors.webchat.WebChatInput:\n  cors_origins: []\n"
             "connectors.telegram.TelegramInput:\n"
             f'  access_token: "{TOKEN}"\n  secret_token: "{SECRET}"\n'

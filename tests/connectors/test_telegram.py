@@ -115,7 +115,7 @@ def stack(trained_model: Path, action_server_url: str, tmp_path_factory) -> Iter
     with fake_bot_api() as api:
         credentials = workdir / "credentials.yml"
         credentials.write_text(
-            "rest:\n"
+            "connectors.rest.RestInput:\n"
             "connectors.telegram.TelegramInput:\n"
             f'  access_token: "{TOKEN}"\n'
             f'  secret_token: "{SECRET}"\n'
