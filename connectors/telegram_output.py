@@ -31,7 +31,7 @@ from typing import Any, TypeVar
 
 from rasa.core.channels.channel import OutputChannel
 from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
-from telegram.error import RetryAfter, TelegramError
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
 from dalil.identifiers import mask_ids_in_text
 
@@ -166,7 +166,8 @@ class TelegramOutput(OutputChannel):
         return "telegram"
 
     async def _call(self, what: str, call: Callable[[], Awaitable[T]]) -> T | None:
-        """Runs one Bot API call: retries on 429, logs (masked) and swallows other failures."""
+        """Runs one Bot API call: retries 429s and 5xx/network errors, logs (masked) and
+        swallows the rest; a send never raises."""
         for attempt in range(1, self.max_attempts + 1):
             try:
                 return await call()
@@ -177,6 +178,16 @@ class TelegramOutput(OutputChannel):
                     return None
                 logger.warning("telegram %s: rate-limited, retrying in %.0f s", what, wait)
                 await asyncio.sleep(wait)
+            except BadRequest as error:  # our message is wrong: sending it again won't help
+                logger.error("telegram %s refused: %s", what, mask_ids_in_text(str(error)))
+                return None
+            except NetworkError as error:  # 5xx, timeouts: Telegram's side, worth a retry
+                if attempt == self.max_attempts:
+                    logger.error("telegram %s failed after %d tries: %s", what, attempt,
+                                 mask_ids_in_text(str(error)))  # fmt: skip
+                    return None
+                logger.warning("telegram %s: %s, retrying", what, mask_ids_in_text(str(error)))
+                await asyncio.sleep(min(2.0 ** (attempt - 1), self.max_wait))
             except TelegramError as error:
                 logger.error("telegram %s failed: %s", what, mask_ids_in_text(str(error)))
                 return None

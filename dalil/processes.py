@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 
@@ -128,14 +129,15 @@ def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float = 120
 
 
 @contextmanager
-def running(args: list[str], health_url: str, env: dict[str, str] | None = None) -> Iterator[
-    subprocess.Popen
-]:
-    """Runs ``python args...`` from the project root until the block ends."""
+def running(
+    args: list[str], health_url: str, env: dict[str, str] | None = None, log: Path | None = None
+) -> Iterator[subprocess.Popen]:
+    """Runs ``python args...`` from the project root until the block ends; output to ``log``."""
     environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", **(env or {})}
+    output = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [sys.executable, *args], cwd=project.ROOT, env=environment,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=output, stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
     )
     try:
         wait_until_healthy(health_url, process)
@@ -146,46 +148,56 @@ def running(args: list[str], health_url: str, env: dict[str, str] | None = None)
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
+        if log:
+            output.close()
 
 
 @contextmanager
 def rasa_server(
-    model: str, action_url: str, workdir: str, credentials: str | None = None
+    model: str,
+    action_url: str,
+    workdir: str,
+    credentials: str | None = None,
+    stores: str = "tracker_store:\n  type: dalil.tracker_store.MaskingInMemoryTrackerStore\n",
+    env: dict[str, str] | None = None,
+    log: Path | None = None,
 ) -> Iterator[str]:
     """A real Rasa server with the HTTP API on ``model``; yields its base URL.
 
-    ``credentials`` replaces the project's credentials.yml, e.g. to enable a channel.
+    ``credentials`` replaces the project's credentials.yml, e.g. to enable a channel;
+    ``stores`` is the endpoints.yml text for the tracker and lock stores.
     """
     port = free_port()
     endpoints = os.path.join(workdir, f"endpoints-{port}.yml")
     with open(endpoints, "w", encoding="utf-8") as file:
-        file.write(
-            f'action_endpoint:\n  url: "{action_url}"\n'
-            "tracker_store:\n  type: dalil.tracker_store.MaskingInMemoryTrackerStore\n"
-        )
+        file.write(f'action_endpoint:\n  url: "{action_url}"\n{stores}')
     args = [
         "-m", "rasa", "run", "--enable-api", "--model", model, "--endpoints", endpoints,
         "--credentials", credentials or str(project.CREDENTIALS), "--port", str(port),
     ]
-    with running(args, f"http://127.0.0.1:{port}/"):
+    with running(args, f"http://127.0.0.1:{port}/", env, log):
         yield f"http://127.0.0.1:{port}"
 
 
 @contextmanager
-def action_server(env: dict[str, str] | None = None) -> Iterator[str]:
+def action_server(
+    env: dict[str, str] | None = None, log: Path | None = None
+) -> Iterator[str]:
     """The real rasa_sdk action server with the project's actions; yields its webhook URL."""
     port = free_port()
     args = ["-m", "rasa_sdk", "--actions", project.ACTIONS_MODULE, "--port", str(port)]
-    with running(args, f"http://127.0.0.1:{port}/health", env):
+    with running(args, f"http://127.0.0.1:{port}/health", env, log):
         yield f"http://127.0.0.1:{port}/webhook"
 
 
 @contextmanager
-def case_service(env: dict[str, str] | None = None) -> Iterator[str]:
+def case_service(
+    env: dict[str, str] | None = None, log: Path | None = None
+) -> Iterator[str]:
     """The reference case-status service (``DALIL_DATABASE_URL`` in ``env``); yields its URL."""
     port = free_port()
     args = ["-m", "uvicorn", CASE_APP, "--port", str(port), *UVICORN_FLAGS]
-    with running(args, f"http://127.0.0.1:{port}/health", env):
+    with running(args, f"http://127.0.0.1:{port}/health", env, log):
         yield f"http://127.0.0.1:{port}"
 
 

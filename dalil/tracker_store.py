@@ -9,12 +9,15 @@ lookup in progress across turns) is kept until the form clears it.
 
 from __future__ import annotations
 
+from typing import Any
+
 from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore
 from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy import create_engine
+from sqlalchemy.orm import sessionmaker
 
 from dalil.identifiers import mask_ids_in_text
-
 
 ID_SLOT = "national_id"
 
@@ -49,7 +52,15 @@ class MaskingInMemoryTrackerStore(InMemoryTrackerStore):
 
 
 class MaskingSQLTrackerStore(SQLTrackerStore):
-    """Rasa's SQL store (PostgreSQL in production), without full national IDs."""
+    """Rasa's SQL store (PostgreSQL in production), without full national IDs, and with
+    pooled connections checked before use: after a database restart Rasa's own engine
+    hands out dead connections, the tracker cannot be read and the conversation restarts."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Rasa's store, then the same engine with ``pool_pre_ping``."""
+        super().__init__(*args, **kwargs)
+        self.engine = create_engine(self.engine.url, pool_pre_ping=True)
+        self.sessionmaker = sessionmaker(bind=self.engine)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Masks, then stores."""

@@ -320,17 +320,25 @@ async def test_a_429_is_retried_after_the_wait_telegram_asks_for(api: FakeBotAPI
     assert texts(api, 78) == ["مرحباً"]
 
 
-async def test_a_failed_send_is_logged_masked_and_the_next_one_delivered(
+async def test_a_5xx_is_retried_and_the_message_delivered(api: FakeBotAPI) -> None:
+    api.fail("sendMessage", 500)
+    async with Bot(TOKEN, base_url=api.base_url) as bot:
+        await TelegramOutput(bot).send_text_message("78", "رسالة بعد عطل مؤقت")
+    assert texts(api, 78) == ["رسالة بعد عطل مؤقت"]
+
+
+async def test_a_send_that_keeps_failing_is_logged_masked_and_the_next_one_delivered(
     api: FakeBotAPI, caplog: pytest.LogCaptureFixture
 ) -> None:
-    api.fail("sendMessage", 500, description="Internal error for 1234567897")
+    for _ in range(3):
+        api.fail("sendMessage", 500, description="Internal error for 1234567897")
     caplog.set_level(logging.ERROR, logger="connectors.telegram_output")
     async with Bot(TOKEN, base_url=api.base_url) as bot:
         output = TelegramOutput(bot)
         await output.send_text_message("79", "الرسالة الأولى")
         await output.send_text_message("79", "الرسالة الثانية")
     assert texts(api, 79) == ["الرسالة الثانية"]
-    assert "sendMessage failed" in caplog.text
+    assert "sendMessage failed after 3 tries" in caplog.text
     assert "1234567897" not in caplog.text and "7897" in caplog.text
 
 
