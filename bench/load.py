@@ -127,9 +127,14 @@ def heldout_questions() -> list[str]:
 
 async def simulated_client(
     client: httpx.AsyncClient, url: str, index: int, run: str, deadline: float,
-    heldout: list[str], result: Result,
+    heldout: list[str], result: Result, think: float = 0.0,
 ) -> None:  # fmt: skip
-    """One user: conversation after conversation until the deadline."""
+    """One user: conversation after conversation until the deadline.
+
+    ``think`` is the mean time the user takes to read an answer before typing the next
+    message (0.5 to 1.5 times it, at random); 0 sends the next message at once.
+    """
+    pause = random.Random(index)
     for number, turns in enumerate(conversations(heldout, seed=index)):
         sender = f"load-{run}-{index}-{number}"
         for kind, message in turns:
@@ -156,10 +161,13 @@ async def simulated_client(
             if kind == "id":
                 result.lookups += 1
                 result.lookups_wrong += not (texts and texts[0].startswith(CASE_REPLY))
+            if think:
+                await asyncio.sleep(think * pause.uniform(0.5, 1.5))
 
 
 async def drive(
-    base: str, clients: int, seconds: float, timeout: float, procs: list[Proc]
+    base: str, clients: int, seconds: float, timeout: float, procs: list[Proc],
+    think: float = 0.0,
 ) -> Result:
     """Warms every replica up, then runs ``clients`` concurrent users for ``seconds``."""
     url = f"{base}/webhooks/rest/webhook"
@@ -174,7 +182,7 @@ async def drive(
         started = time.monotonic()
         result.started = time.perf_counter()
         await asyncio.gather(*(
-            simulated_client(client, url, i, run, started + seconds, heldout, result)
+            simulated_client(client, url, i, run, started + seconds, heldout, result, think)
             for i in range(clients)
         ))  # fmt: skip
         result.elapsed = time.monotonic() - started
@@ -441,7 +449,11 @@ def main() -> None:
                         help="configuration one on PostgreSQL + Redis (default) or in-memory"
                         " trackers + SQLite")  # fmt: skip
     parser.add_argument("--timeout", type=float, default=30, help="per request, seconds")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="mean seconds a user reads before the next message (0: none)")
     args = parser.parse_args()
+    print(f"users read each answer for {args.think:g} s on average before the next message"
+          if args.think else "users send the next message as soon as an answer arrives")
 
     if args.model:
         model = args.model.resolve()
@@ -462,7 +474,8 @@ def main() -> None:
             if args.only and args.only != name:
                 continue
             with deployment(replicas, model, engines, Path(workdir)) as (base, procs):
-                result = asyncio.run(drive(base, args.clients, args.seconds, args.timeout, procs))
+                result = asyncio.run(drive(base, args.clients, args.seconds, args.timeout, procs,
+                                           args.think))
                 memory = [(p.name, *memory_mb(p.pid)) for p in procs]
             where = (
                 "PostgreSQL tracker store + Redis lock store, store and cases on PostgreSQL"
