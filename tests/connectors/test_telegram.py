@@ -376,3 +376,22 @@ def test_polling_mode_has_a_health_endpoint_for_the_process_manager() -> None:
         args = ["-m", "connectors.telegram", "--polling", "--health-port", str(port)]
         with running(args, f"http://127.0.0.1:{port}/", env):
             assert httpx.get(f"http://127.0.0.1:{port}/").json() == {"status": "ok"}
+
+
+def test_a_flooding_chat_is_slowed_down_and_others_are_not(stack: Stack) -> None:
+    from connectors.guard import RATE_LIMIT
+
+    flooder, bystander = next(_ids), next(_ids)
+    for _ in range(RATE_LIMIT + 1):
+        assert post(stack.webhook, message_update(flooder, text="هلا")).status_code == 200
+    assert texts(stack.api, flooder)[-1] == response_text("utter_slow_down")
+    post(stack.webhook, message_update(bystander, text="كم رسوم نقل الكفالة؟"))
+    assert texts(stack.api, bystander)[0] == service_text("worker_transfer", "fees")
+
+
+def test_a_message_over_the_limit_is_refused_politely(stack: Stack) -> None:
+    from connectors.guard import MAX_MESSAGE_CHARS, notice_too_long
+
+    chat_id = next(_ids)
+    post(stack.webhook, message_update(chat_id, text="ا" * (MAX_MESSAGE_CHARS + 1)))
+    assert texts(stack.api, chat_id) == [notice_too_long()]
