@@ -9,18 +9,24 @@ turn silently).
 from __future__ import annotations
 
 import json
+import logging
 import re
 import time
+from asyncio import CancelledError
 from collections import defaultdict, deque
+from collections.abc import Awaitable, Callable
 from functools import cache
 from typing import Any
 
 import yaml
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from dalil import project
+
+logger = logging.getLogger(__name__)
 
 # Letters, digits, «-» and «_»: safe in logs, URLs and every tracker store's key.
 SENDER_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -44,6 +50,28 @@ def notice_too_long(limit: int = MAX_MESSAGE_CHARS) -> str:
 def with_apology(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The bot's messages, or an apology when a failure left it with nothing to say."""
     return messages or [{"text": domain_text("utter_technical_problem")}]
+
+
+async def collect_replies(
+    on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    text: str,
+    sender: str,
+    input_channel: str,
+    metadata: dict[str, Any] | None = None,
+) -> list[dict[str, Any]]:
+    """Runs one message through Rasa; its replies, or an apology if it failed or said nothing.
+
+    Only the sender id is logged on failure, never what the client typed.
+    """
+    collector = CollectingOutputChannel()
+    try:
+        await on_new_message(UserMessage(text, collector, sender, input_channel=input_channel,
+                                         metadata=metadata))  # fmt: skip
+    except CancelledError:
+        logger.error("%s: timed out handling a message from %s", input_channel, sender)
+    except Exception:  # noqa: BLE001 - the client gets an apology, never a bare 500
+        logger.exception("%s: failed to handle a message from %s", input_channel, sender)
+    return with_apology(collector.messages)
 
 
 def valid_sender(sender: Any) -> bool:

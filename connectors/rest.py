@@ -8,17 +8,16 @@ silently (an action server down) gets an apology, and nothing the client typed i
 from __future__ import annotations
 
 import logging
-from asyncio import CancelledError
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput as RasaRestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from connectors.guard import RateLimiter, parse_message, with_apology
+from connectors.guard import RateLimiter, collect_replies, parse_message
 
 logger = logging.getLogger(__name__)
 
@@ -53,17 +52,10 @@ class RestInput(RasaRestInput):
             sender, text = parsed
             if not self.limiter.allow(sender):
                 return self.limiter.refusal()
-            collector = CollectingOutputChannel()
-            try:
-                await on_new_message(UserMessage(
-                    text, collector, sender,
-                    input_channel=self._extract_input_channel(request),
-                    metadata=self.get_metadata(request),
-                ))  # fmt: skip
-            except CancelledError:
-                logger.error("rest: timed out handling a message from %s", sender)
-            except Exception:  # noqa: BLE001 - the client gets an apology, never a bare 500
-                logger.exception("rest: failed to handle a message from %s", sender)
-            return response.json(with_apology(collector.messages), ensure_ascii=False)
+            replies = await collect_replies(
+                on_new_message, text, sender,
+                self._extract_input_channel(request), self.get_metadata(request),
+            )  # fmt: skip
+            return response.json(replies, ensure_ascii=False)
 
         return rest

@@ -12,14 +12,13 @@ catalog); the channel only carries them. The few sentences it owns are transport
 from __future__ import annotations
 
 import logging
-from asyncio import CancelledError
 from collections.abc import Awaitable, Callable
 from html import escape
 from pathlib import Path
 from string import Template
 from typing import Any
 
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -27,11 +26,11 @@ from sanic.response import HTTPResponse
 from connectors.guard import (
     MAX_MESSAGE_CHARS,
     RateLimiter,
+    collect_replies,
     domain_text,
     error_response,
     parse_message,
     valid_sender,
-    with_apology,
 )
 from connectors.webchat_history import conversation
 
@@ -129,18 +128,8 @@ class WebChatInput(InputChannel):
             sender, text = parsed
             if not self.limiter.allow(sender):
                 return self.limiter.refusal()
-            collector = CollectingOutputChannel()
-            try:
-                await on_new_message(
-                    UserMessage(text, collector, sender, input_channel=self.name())
-                )
-            except CancelledError:
-                logger.error("webchat: timed out handling a message")
-                return error_response(503, "timeout", "the assistant timed out", unavailable())
-            except Exception:  # noqa: BLE001 - the widget needs JSON, never a bare 500
-                logger.exception("webchat: failed to handle a message")
-                return error_response(503, "unavailable", "the assistant failed", unavailable())
-            return response.json(with_apology(collector.messages), ensure_ascii=False)
+            replies = await collect_replies(on_new_message, text, sender, self.name())
+            return response.json(replies, ensure_ascii=False)
 
         @webchat.route("/history", methods=["GET"])
         async def history(request: Request) -> HTTPResponse:
