@@ -7,7 +7,7 @@ own senders, so the limits it provokes touch nobody else.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
@@ -15,7 +15,7 @@ import pytest
 
 from connectors.guard import RATE_LIMIT, domain_text
 from dalil.catalog import load_catalog, render
-from dalil.processes import action_server, rasa_server
+from dalil.processes import free_port, rasa_server, running
 
 CHANNELS = ["/webhooks/rest/webhook", "/webhooks/webchat/message"]
 
@@ -65,35 +65,26 @@ def test_malformed_requests_get_a_clear_error(rasa_url: str, path: str, body: by
     assert reply.status_code == 400 and reply.json()["error"]
 
 
-@pytest.fixture(scope="module")
-def fragile(trained_model: Path, tmp_path_factory) -> Iterator[tuple[str, object]]:
-    """A Rasa server whose action server we can kill and bring back."""
-    workdir = tmp_path_factory.mktemp("fragile")
-    env = {"DALIL_STORE_URL": f"sqlite:///{workdir}/store.db"}
-    box: dict[str, object] = {}
-    actions = action_server(env)
-    url = actions.__enter__()
-    port = url.split(":")[2].split("/")[0]
-    box["actions"] = actions
-    with rasa_server(str(trained_model), url, str(workdir)) as rasa:
-        yield rasa, (box, env, port)
-    box["actions"].__exit__(None, None, None)
-
-
-def test_a_dead_action_server_gets_an_apology_and_the_talk_goes_on(fragile) -> None:
-    rasa, (box, env, port) = fragile
+def test_a_dead_action_server_gets_an_apology_and_the_talk_goes_on(
+    trained_model: Path, tmp_path: Path
+) -> None:
+    port = free_port()
+    args = ["-m", "rasa_sdk", "--actions", "bot.actions", "--port", str(port)]
+    env = {"DALIL_STORE_URL": f"sqlite:///{tmp_path}/store.db"}
+    health = f"http://127.0.0.1:{port}/health"
     who = sender()
-    url = f"{rasa}/webhooks/rest/webhook"
-    assert httpx.post(url, json={"sender": who, "message": "السلام عليكم"}, timeout=60).json()
-    box["actions"].__exit__(None, None, None)  # the action server dies
-    replies = httpx.post(url, json={"sender": who, "message": "كم رسوم نقل الكفالة"},
-                         timeout=60).json()  # fmt: skip
-    assert replies == [{"text": domain_text("utter_technical_problem")}]
-    from dalil.processes import running
-
-    args = ["-m", "rasa_sdk", "--actions", "bot.actions", "--port", port]
-    box["actions"] = running(args, f"http://127.0.0.1:{port}/health", env)
-    box["actions"].__enter__()  # … and comes back on the same port
-    replies = httpx.post(url, json={"sender": who, "message": "كم رسوم نقل الكفالة"},
-                         timeout=60).json()  # fmt: skip
-    assert replies[0]["text"] == answer_fees()
+    with ExitStack() as stack:
+        actions = stack.enter_context(running(args, health, env))
+        rasa = stack.enter_context(rasa_server(
+            str(trained_model), f"http://127.0.0.1:{port}/webhook", str(tmp_path)))  # fmt: skip
+        url = f"{rasa}/webhooks/rest/webhook"
+        assert httpx.post(url, json={"sender": who, "message": "السلام عليكم"}, timeout=60).json()
+        actions.terminate()  # the action server dies
+        actions.wait(timeout=15)
+        replies = httpx.post(url, json={"sender": who, "message": "كم رسوم نقل الكفالة"},
+                             timeout=60).json()  # fmt: skip
+        assert replies == [{"text": domain_text("utter_technical_problem")}]
+        stack.enter_context(running(args, health, env))  # … and comes back on the same port
+        replies = httpx.post(url, json={"sender": who, "message": "كم رسوم نقل الكفالة"},
+                             timeout=60).json()  # fmt: skip
+        assert replies[0]["text"] == answer_fees()
