@@ -32,3 +32,5 @@ bench: install
 	$(BIN)/python bench/nlu_eval.py
 	$(BIN)/python bench/latency.py
 	$(BIN)/python bench/channels.py
+	$(BIN)/python bench/load.py --think 3
+	$(BIN)/python bench/load.py
