@@ -19,7 +19,7 @@ from dalil.catalog import Catalog, load_catalog
 
 TEMPLATES = project.BOT_DATA / "templates" / "aspects.yml"
 OUTPUT = project.BOT_DATA / "nlu" / "services.yml"
-NAMES_PER_TEMPLATE = 3
+NAMES_PER_TEMPLATE = 8
 SEED = 20261124
 
 HEADER = (

@@ -37,6 +37,7 @@ def catalog_phrases(path: str | Path) -> list[dict[str, str]]:
     catalog = load_catalog(path)
     phrases = [
         {"entity": "service", "value": service.id, "phrase": phrase}
+        | ({"yields": True} if service.yields_to_others else {})
         for service in catalog.services
         for phrase in service.phrases()
     ]
@@ -78,6 +79,7 @@ class CatalogEntityExtractor(GraphComponent, EntityExtractorMixin):
         self._model_storage = model_storage
         self._resource = resource
         self.phrases = phrases or []
+        self.yielding = frozenset(p["value"] for p in self.phrases if p.get("yields"))
         self.index = PhraseIndex(
             ((f"{p['entity']}\t{p['value']}", p["phrase"]) for p in self.phrases), STOPWORDS
         )
@@ -141,6 +143,9 @@ class CatalogEntityExtractor(GraphComponent, EntityExtractorMixin):
                     }
                 )
             found = self._prefer_fuller_evidence(text, found)
+            # The service asked about first; one that yields (a Nitaqat band) after others.
+            found.sort(key=lambda e: (e["entity"] == "service" and e["value"] in self.yielding,
+                                      e["start"]))  # fmt: skip
             found = self.add_extractor_name(found)
             message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
         return messages
@@ -148,17 +153,23 @@ class CatalogEntityExtractor(GraphComponent, EntityExtractorMixin):
     def _prefer_fuller_evidence(
         self, text: str, found: list[dict[str, Any]]
     ) -> list[dict[str, Any]]:
-        """Adds the service the words point at when no phrase named one, or replaces a
-        phrase match that a fuller one outweighs.
+        """Adds the service the words point at when no phrase named one (or only one that
+        yields to others), or replaces a phrase match that a fuller one outweighs.
 
         «جددت رخصة العمل» contains the phrase «رخصة العمل» (issuing a permit) but also every
         word of «تجديد رخصة العمل»: the service whose phrase is wholly covered, with more
         weight, is the one meant.
         """
+        services = [e for e in found if e["entity"] == "service"]
+        # A yielding service named («النطاق الأخضر») leaves room for the words naming another.
+        named = [e for e in services if e["value"] not in self.yielding]
         evidence = self.keywords.evidence(text)
+        if len(named) < len(services):  # weigh only the words outside its name
+            for e in services:
+                text = text[: e["start"]] + " " * (e["end"] - e["start"]) + text[e["end"] :]
+            evidence = [e for e in self.keywords.evidence(text) if e.key not in self.yielding]
         best = clear_winner(evidence, len(self.keywords.phrases))
-        named = [e for e in found if e["entity"] == "service"]
-        if best is None or any(e["value"] == best.key for e in named):
+        if best is None or any(e["value"] == best.key for e in services):
             return found
         if named:
             weight_of = {e.key: e.weight for e in evidence}

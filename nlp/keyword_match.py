@@ -3,7 +3,9 @@
 People rarely type a service's exact name: «ابي اعترض على المخالفة», «كيف اوثق عقدي»,
 «مواعيد مكتب العمل». Words are reduced to a light stem (article or clitic, a verb or
 verbal-noun prefix, one suffix and inner long vowels removed), so «اعترض» meets
-«الاعتراض», «اوثق» meets «توثيق» and «مواعيد» meets «موعد». A stem weighs by how few
+«الاعتراض», «اوثق» meets «توثيق» and «مواعيد» meets «موعد». Where a word can be read two
+ways it keeps both readings: the «ال» of «إلغاء» is part of the word (so «الغيت» and
+«لالغاء» meet it) and a short «وهرب» may be «و» + «هرب». A stem weighs by how few
 entries share it (IDF), and a text is evidence for an entry when it covers most of the
 weight of one of its phrases: «كفاله» points at one service, «عمل» at none.
 """
@@ -34,6 +36,9 @@ STOPWORDS = frozenset(
     # they cannot tell services apart.
     + "خدمات عمل عامل موظف رسوم تكلفه سعر مده خطوات شروط متطلبات اوراق مستندات".split()
 )
+# "New" goes with any service («حساب جديد», «رخصة عمل جديدة») and its stem is the one of
+# «تجديد» (renewal): compared as whole words, never stemmed.
+NEUTRAL_FORMS = frozenset("جديد جديده الجديد الجديده".split())
 
 
 @lru_cache(maxsize=65536)
@@ -47,13 +52,50 @@ def stem(form: str) -> str:
     else:
         if core[:1] in _CLITICS and len(core) >= 5:
             core = core[1:]
+    return _root_like(core)
+
+
+def _root_like(core: str) -> str:
+    """``core`` without a verb or verbal-noun prefix, one suffix and inner long vowels."""
     if core[:1] in ("ا", "ت") and len(core) >= 4:  # أفعل / تفعيل: «اوثق», «توثيق»
         core = core[1:]
     for suffix in _SUFFIXES:
         if core.endswith(suffix) and len(core) - len(suffix) >= 3:
             core = core[: -len(suffix)]
             break
-    return core[:1] + "".join(c for c in core[1:] if c not in _LONG_VOWELS)
+    if core.endswith("ات") and len(core) >= 5:  # a pronoun after a plural: «خدماته»
+        core = core[:-2]
+    # A final hamza is the weak letter of «إلغاء», «إعفاء»: «الغي» and «الغاء» are one verb.
+    return (core[:1] + "".join(c for c in core[1:] if c not in _LONG_VOWELS)).rstrip("ء")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The stems a word may have: its :func:`stem`, plus, where the word can be read
+    another way, the stem without stripping a leading «ال» (part of «الغاء», «التزام»),
+    or with a short word's «و»/«ف» removed («وهرب»). Typos are forgiven on the main stem
+    only."""
+
+    main: str
+    all: frozenset[str]
+
+    def meets(self, other: Reading) -> bool:
+        """Whether the two words may be the same word."""
+        if self.all & other.all:
+            return True
+        shortest = min(len(self.main), len(other.main))
+        return shortest >= FUZZY_MIN_STEM and within_one_edit(self.main, other.main)
+
+
+@lru_cache(maxsize=65536)
+def reading(form: str) -> Reading:
+    """The :class:`Reading` of a normalized word."""
+    found = {stem(form)}
+    if form.startswith("ال"):
+        found.add(_root_like(form))
+    if form[:1] in ("و", "ف") and len(form) == 4:
+        found.add(_root_like(form[1:]))
+    return Reading(stem(form), frozenset(s for s in found if len(s) >= MIN_STEM))
 
 
 @dataclass(frozen=True)
@@ -82,11 +124,11 @@ class KeywordIndex:
     def __init__(self, phrases: Iterable[tuple[str, str]], stopwords: frozenset[str]) -> None:
         """``phrases`` are (key, phrase) pairs; ``stopwords`` are normalized forms to ignore."""
         self.stop_stems = frozenset(stem(w) for w in stopwords)
-        self.phrases: dict[str, list[frozenset[str]]] = defaultdict(list)
+        self.phrases: dict[str, list[frozenset[Reading]]] = defaultdict(list)
         for key, phrase in phrases:
-            stems = frozenset(s for *_, s in self._stems(phrase))
-            if stems:
-                self.phrases[key].append(stems)
+            words = frozenset(r for *_, r in self._readings(phrase))
+            if words:
+                self.phrases[key].append(words)
         keys_with: dict[str, int] = defaultdict(int)
         for key_phrases in self.phrases.values():
             for s in frozenset().union(*key_phrases):
@@ -94,27 +136,30 @@ class KeywordIndex:
         total = len(self.phrases)
         self.weights = {s: math.log(total / n) for s, n in keys_with.items()}
 
-    def _stems(self, text: str) -> list[tuple[int, int, str]]:
-        """(start, end, stem) of each content word of ``text``."""
+    def _readings(self, text: str) -> list[tuple[int, int, Reading]]:
+        """(start, end, reading) of each content word of ``text``."""
         found = []
         for word in words_of(text):
-            s = stem(word.form)
-            if len(s) >= MIN_STEM and s not in self.stop_stems:
-                found.append((word.start, word.end, s))
+            if word.form in NEUTRAL_FORMS or stem(word.form) in self.stop_stems:
+                continue
+            if (word_reading := reading(word.form)).all:
+                found.append((word.start, word.end, word_reading))
         return found
 
     def evidence(self, text: str) -> list[Evidence]:
         """Keys whose phrases the text covers, strongest first."""
-        words = self._stems(text)
+        words = self._readings(text)
         found = []
         for key, key_phrases in self.phrases.items():
             best: Evidence | None = None
-            for stems in key_phrases:
-                hits = [(a, b, k) for a, b, s in words if (k := _closest(s, stems))]
+            for phrase_words in key_phrases:
+                hits = [
+                    (a, b, k) for a, b, r in words if (k := _closest(r, phrase_words))
+                ]
                 if not hits:
                     continue
                 weight = sum(self.weights[k] for k in {k for *_, k in hits})
-                total = sum(self.weights[s] for s in stems) or 1.0
+                total = sum(self.weights[w] for w in phrase_words) or 1.0
                 start, end = min(h[0] for h in hits), max(h[1] for h in hits)
                 candidate = Evidence(key, weight / total, weight, start, end)
                 if best is None or candidate.strength > best.strength:
@@ -143,12 +188,8 @@ def clear_winner(evidence: list[Evidence], keys: int) -> Evidence | None:
     return best
 
 
-def _closest(typed: str, known: frozenset[str]) -> str | None:
-    """The known stem equal to ``typed``, or one edit away when both are long enough."""
-    if typed in known:
-        return typed
-    if len(typed) < FUZZY_MIN_STEM:
-        return None
-    return next(
-        (k for k in known if len(k) >= FUZZY_MIN_STEM and within_one_edit(typed, k)), None
+def _closest(typed: Reading, known: frozenset[Reading]) -> Reading | None:
+    """The phrase word the typed word may be, preferring one without a typo."""
+    return next((k for k in known if typed.all & k.all), None) or next(
+        (k for k in known if typed.meets(k)), None
     )

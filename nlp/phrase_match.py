@@ -95,7 +95,10 @@ def word_score(typed: str, known: str) -> float:
     if variants(typed) & variants(known):
         return EXACT
     a, b = _core(typed), _core(known)
-    if min(len(a), len(b)) >= FUZZY_MIN_LENGTH and within_one_edit(a, b):
+    shortest = min(len(a), len(b))
+    # A four-letter word also keeps its first letter: «تمام» is not a typo of «دمام».
+    first_kept = shortest > FUZZY_MIN_LENGTH or a[:1] == b[:1]
+    if shortest >= FUZZY_MIN_LENGTH and first_kept and within_one_edit(a, b):
         return FUZZY
     return 0.0
 

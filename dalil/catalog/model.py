@@ -56,6 +56,9 @@ class Service(Strict):
     e_service_url: HttpUrl
     reviewed: dt.date
     answers: Answers
+    # A state other services depend on (a Nitaqat band): a message naming this service and
+    # another («لو نطاقنا أحمر نقدر نجدد الرخص؟») is about the other one.
+    yields_to_others: bool = False
 
     @validator("e_service_url")
     def _https_only(cls, url: HttpUrl) -> HttpUrl:  # noqa: N805 - pydantic validator

@@ -58,6 +58,18 @@ def found(extractor: CatalogEntityExtractor, text: str, entity: str = "service")
         ("رخصة العامل خلصت وابغى اجددها", "work_permit_renewal"),
         # A phrase inside a fuller one: «رخصة العمل» in «رخصة العمل خلصت».
         ("رخصة العمل خلصت وش اسوي", "work_permit_renewal"),
+        # Verb forms: «جددت» is renewal although «جديد» (new) shares its stem.
+        ("جددت رخصة العمل لعمالي امس", "work_permit_renewal"),
+        ("ابي رخصة عمل جديدة للعامل اللي وصل", "work_permit_issue"),
+        # The «ال» of «إلغاء» belongs to the word: «الغيت», «لالغاء».
+        ("الغيت البلاغ اللي رفعته على العامل", "absence_report_cancel"),
+        ("وش المطلوب لالغاء بلاغ الهروب", "absence_report_cancel"),
+        # A pronoun after a plural («خدماته») is the word «خدمات», which names nothing.
+        ("ودي اعرف كيف ابلغ عن عامل هارب وخدماته عندي", "absence_report"),
+        # A Nitaqat band beside another service is a condition of it.
+        ("اذا نطاقنا احمر اقدر انقل كفالة عامل؟", "worker_transfer"),
+        ("هل النطاق الأصفر يمنع تجديد رخص العمل", "work_permit_renewal"),
+        ("وش لون النطاق حق مؤسستي", "nitaqat_inquiry"),
     ],
 )
 def test_services_are_found_by_catalog_id(extractor, text: str, service: str) -> None:
@@ -75,10 +87,24 @@ def test_entity_offsets_point_at_what_the_user_typed(extractor) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["السلام عليكم", "كم سعر الذهب اليوم", "وش الجو بكرة", "شكرا ما قصرت", "🙂🙂", ""],
+    [
+        "السلام عليكم",
+        "كم سعر الذهب اليوم",
+        "وش الجو بكرة",
+        "شكرا ما قصرت",
+        "شكرا جزيلا على المساعدة",
+        "متى يفتح مكتب العمل",
+        "🙂🙂",
+        "",
+    ],
 )
 def test_no_service_is_invented(extractor, text: str) -> None:
     assert found(extractor, text) == []
+
+
+@pytest.mark.parametrize("text", ["تمام", "تمام شكرا", "اوكي تمام"])
+def test_no_city_is_invented(extractor, text: str) -> None:
+    assert found(extractor, text, "city") == []
 
 
 @pytest.mark.parametrize(
