@@ -3,13 +3,18 @@ PYTHON ?= python3.10
 UV := $(PYTHON) -m uv
 BIN := .venv/bin
 
-.PHONY: run test train lint catalog-check bench install
+.PHONY: run test train lint catalog-check bench install chromium
 
 run: install  ## install, train when the model is not current, start every process
 	$(BIN)/dalil run
 
-test: install  ## install and run the whole test suite
+test: install chromium  ## install and run the whole test suite
 	$(BIN)/dalil test
+
+# The web chat's browser tests drive Debian's Chromium (never a downloaded browser).
+chromium:
+	@test -x /usr/bin/chromium || apt-get install -y chromium \
+		|| (apt-get update && apt-get install -y chromium)
 
 install: .venv/.installed
 

@@ -19,6 +19,10 @@ from dalil.catalog import Catalog, load_catalog
 
 TEMPLATES = project.BOT_DATA / "templates" / "aspects.yml"
 OUTPUT = project.BOT_DATA / "nlu" / "services.yml"
+# Names combined with each template. With 3 the intent a template teaches leaned on the few
+# names drawn for it; with 8, over three seeds, held-out intent accuracy was 0.936–0.938
+# (heldout.yml) and 0.919–0.934 (heldout_2.yml), against 0.927 / 0.928 with 3; 16 did
+# not do better and took twice as long to train.
 NAMES_PER_TEMPLATE = 8
 SEED = 20261124
 

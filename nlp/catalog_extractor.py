@@ -154,7 +154,8 @@ class CatalogEntityExtractor(GraphComponent, EntityExtractorMixin):
         self, text: str, found: list[dict[str, Any]]
     ) -> list[dict[str, Any]]:
         """Adds the service the words point at when no phrase named one (or only one that
-        yields to others), or replaces a phrase match that a fuller one outweighs.
+        yields to others) or when they name one more, and replaces a phrase match that a
+        fuller one outweighs.
 
         «جددت رخصة العمل» contains the phrase «رخصة العمل» (issuing a permit) but also every
         word of «تجديد رخصة العمل»: the service whose phrase is wholly covered, with more
@@ -166,17 +167,22 @@ class CatalogEntityExtractor(GraphComponent, EntityExtractorMixin):
         evidence = self.keywords.evidence(text)
         if len(named) < len(services):  # weigh only the words outside its name
             for e in services:
-                text = text[: e["start"]] + " " * (e["end"] - e["start"]) + text[e["end"] :]
+                if e["value"] in self.yielding:
+                    text = text[: e["start"]] + " " * (e["end"] - e["start"]) + text[e["end"] :]
             evidence = [e for e in self.keywords.evidence(text) if e.key not in self.yielding]
         best = clear_winner(evidence, len(self.keywords.phrases))
         if best is None or any(e["value"] == best.key for e in services):
             return found
         if named:
-            weight_of = {e.key: e.weight for e in evidence}
-            strongest = max(weight_of.get(e["value"], 0.0) for e in named)
-            if best.coverage < 1.0 or best.weight <= strongest:
+            # A whole phrase is needed beside a named service. One named within the fuller
+            # phrase gives way if it weighs less; one named elsewhere stays, and both count.
+            if best.coverage < 1.0:
                 return found
-            found = [e for e in found if e["entity"] != "service"]
+            weight_of = {e.key: e.weight for e in evidence}
+            within = [e for e in named if e["start"] < best.end and best.start < e["end"]]
+            if any(weight_of.get(e["value"], 0.0) >= best.weight for e in within):
+                return found
+            found = [e for e in found if e not in within]
         entity = {
             "entity": "service",
             "value": best.key,

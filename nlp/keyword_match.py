@@ -22,8 +22,10 @@ from nlp.phrase_match import within_one_edit, words_of
 
 _DEFINITE = ("وبال", "وال", "بال", "فال", "كال", "لل", "ال")
 _CLITICS = ("و", "ب", "ل")  # stripped only from long words: «بلاغ» keeps its ب
-# Pronoun and plural endings, and the past-tense «ت» of «جددت», «بلغت», «حجزت».
-_SUFFIXES = ("هما", "كم", "هم", "ها", "ات", "ين", "ون", "تي", "نا", "ه", "ي", "ك", "ت")
+# Pronoun, plural and dual endings, and the past-tense «ت» of «جددت», «بلغت», «حجزت».
+_SUFFIXES = (
+    "هما", "تين", "تان", "كم", "هم", "ها", "ات", "ين", "ون", "تي", "نا", "ه", "ي", "ك", "ت"
+)
 _LONG_VOWELS = frozenset("اوي")
 MIN_STEM = 2
 FUZZY_MIN_STEM = 4
@@ -43,19 +45,25 @@ NEUTRAL_FORMS = frozenset("جديد جديده الجديد الجديده".spli
 
 @lru_cache(maxsize=65536)
 def stem(form: str) -> str:
-    """A light stem of a normalized word; equal stems usually mean the same word."""
-    core = form
+    """A light stem of a normalized word; equal stems usually mean the same word.
+
+    The «ا» after a first letter stays: «خادمة» (a housemaid) is not «خدمة» (a service).
+    """
+    return _root_like(_without_article(form), keep_participle=True)
+
+
+def _without_article(form: str) -> str:
+    """``form`` without «ال» (or «وال», «بال», …), else without a long word's clitic."""
     for prefix in _DEFINITE:
-        if core.startswith(prefix) and len(core) - len(prefix) >= 3:
-            core = core[len(prefix) :]
-            break
-    else:
-        if core[:1] in _CLITICS and len(core) >= 5:
-            core = core[1:]
-    return _root_like(core)
+        if form.startswith(prefix) and len(form) - len(prefix) >= 3:
+            return form[len(prefix) :]
+    # «بوابة» keeps its ب: what a clitic leaves does not start with «و».
+    if form[:1] in _CLITICS and len(form) >= 5 and form[1] != "و":
+        return form[1:]
+    return form
 
 
-def _root_like(core: str) -> str:
+def _root_like(core: str, keep_participle: bool = False) -> str:
     """``core`` without a verb or verbal-noun prefix, one suffix and inner long vowels."""
     if core[:1] in ("ا", "ت") and len(core) >= 4:  # أفعل / تفعيل: «اوثق», «توثيق»
         core = core[1:]
@@ -65,16 +73,18 @@ def _root_like(core: str) -> str:
             break
     if core.endswith("ات") and len(core) >= 5:  # a pronoun after a plural: «خدماته»
         core = core[:-2]
+    kept = 2 if keep_participle and core[1:2] == "ا" and len(core) >= 4 else 1
     # A final hamza is the weak letter of «إلغاء», «إعفاء»: «الغي» and «الغاء» are one verb.
-    return (core[:1] + "".join(c for c in core[1:] if c not in _LONG_VOWELS)).rstrip("ء")
+    vowelless = "".join(c for c in core[kept:] if c not in _LONG_VOWELS)
+    return (core[:kept] + vowelless).rstrip("ء")
 
 
 @dataclass(frozen=True)
 class Reading:
     """The stems a word may have: its :func:`stem`, plus, where the word can be read
-    another way, the stem without stripping a leading «ال» (part of «الغاء», «التزام»),
-    or with a short word's «و»/«ف» removed («وهرب»). Typos are forgiven on the main stem
-    only."""
+    another way, the stem without the «ا» of a participle («هارب» meets «هروب»), without
+    stripping a leading «ال» (part of «الغاء», «التزام»), or with a short word's «و»/«ف»
+    removed («وهرب»). Typos are forgiven on the main stem only."""
 
     main: str
     all: frozenset[str]
@@ -90,7 +100,7 @@ class Reading:
 @lru_cache(maxsize=65536)
 def reading(form: str) -> Reading:
     """The :class:`Reading` of a normalized word."""
-    found = {stem(form)}
+    found = {stem(form), _root_like(_without_article(form))}
     if form.startswith("ال"):
         found.add(_root_like(form))
     if form[:1] in ("و", "ف") and len(form) == 4:
@@ -156,7 +166,8 @@ class KeywordIndex:
                 hits = [
                     (a, b, k) for a, b, r in words if (k := _closest(r, phrase_words))
                 ]
-                if not hits:
+                # Two letters are too few to stand alone: «فاز» (won) is not «فيزا».
+                if all(len(k.main) < 3 for *_, k in hits):
                     continue
                 weight = sum(self.weights[k] for k in {k for *_, k in hits})
                 total = sum(self.weights[w] for w in phrase_words) or 1.0

@@ -18,7 +18,9 @@ from nlp.segment import split_tokens
 # Longest first, so «وبال» is stripped before «و».
 _PREFIXES = ("وبال", "وال", "بال", "فال", "كال", "لل", "ال", "وب", "ول", "و", "ب", "ل", "ف", "ك")
 _DEFINITE = ("وال", "بال", "فال", "كال", "لل", "ال")
-FUZZY_MIN_LENGTH = 4  # shorter words must match exactly: one edit changes them too much
+# Shorter words must match exactly: one edit turns a four-letter word into another word
+# («تمام», «دوام» and «دمام»).
+FUZZY_MIN_LENGTH = 5
 EXACT, FUZZY = 1.0, 0.8
 SKIP_PENALTY = 0.3
 SKIP_MIN_WORDS = 3  # «طلب [استرداد] التاشيره» is not «طلب تأشيرات»: short phrases skip nothing
@@ -95,10 +97,7 @@ def word_score(typed: str, known: str) -> float:
     if variants(typed) & variants(known):
         return EXACT
     a, b = _core(typed), _core(known)
-    shortest = min(len(a), len(b))
-    # A four-letter word also keeps its first letter: «تمام» is not a typo of «دمام».
-    first_kept = shortest > FUZZY_MIN_LENGTH or a[:1] == b[:1]
-    if shortest >= FUZZY_MIN_LENGTH and first_kept and within_one_edit(a, b):
+    if min(len(a), len(b)) >= FUZZY_MIN_LENGTH and within_one_edit(a, b):
         return FUZZY
     return 0.0
 
