@@ -145,6 +145,18 @@ class KeywordIndex:
                 keys_with[s] += 1
         total = len(self.phrases)
         self.weights = {s: math.log(total / n) for s, n in keys_with.items()}
+        # Which phrase words each stem is a reading of, to look a typed word up at once.
+        self.by_stem: dict[str, set[Reading]] = defaultdict(set)
+        for phrase_word in self.weights:
+            for s in phrase_word.all:
+                self.by_stem[s].add(phrase_word)
+        self._matches = lru_cache(maxsize=16384)(self._phrase_words_met)
+
+    def _phrase_words_met(self, typed: Reading) -> tuple[frozenset[Reading], frozenset[Reading]]:
+        """The phrase words ``typed`` shares a reading with, and those a typo away."""
+        exact = frozenset().union(*(self.by_stem.get(s, ()) for s in typed.all))
+        typo = frozenset(k for k in self.weights if k not in exact and typed.meets(k))
+        return exact, typo
 
     def _readings(self, text: str) -> list[tuple[int, int, Reading]]:
         """(start, end, reading) of each content word of ``text``."""
@@ -158,14 +170,15 @@ class KeywordIndex:
 
     def evidence(self, text: str) -> list[Evidence]:
         """Keys whose phrases the text covers, strongest first."""
-        words = self._readings(text)
+        words = [(a, b, *self._matches(r)) for a, b, r in self._readings(text)]
         found = []
         for key, key_phrases in self.phrases.items():
             best: Evidence | None = None
             for phrase_words in key_phrases:
                 hits = [
-                    (a, b, k) for a, b, r in words if (k := _closest(r, phrase_words))
-                ]
+                    (a, b, k) for a, b, exact, typo in words
+                    if (k := _closest(phrase_words, exact, typo))
+                ]  # fmt: skip
                 # Two letters are too few to stand alone: «فاز» (won) is not «فيزا».
                 if all(len(k.main) < 3 for *_, k in hits):
                     continue
@@ -199,8 +212,15 @@ def clear_winner(evidence: list[Evidence], keys: int) -> Evidence | None:
     return best
 
 
-def _closest(typed: Reading, known: frozenset[Reading]) -> Reading | None:
-    """The phrase word the typed word may be, preferring one without a typo."""
-    return next((k for k in known if typed.all & k.all), None) or next(
-        (k for k in known if typed.meets(k)), None
+def _closest(
+    phrase_words: frozenset[Reading], exact: frozenset[Reading], typo: frozenset[Reading]
+) -> Reading | None:
+    """The phrase word a typed word is, preferring one it matches without a typo."""
+    return min(phrase_words & exact, default=None, key=_order) or min(
+        phrase_words & typo, default=None, key=_order
     )
+
+
+def _order(word: Reading) -> str:
+    """A fixed order among phrase words, so the same text always gives the same evidence."""
+    return word.main
