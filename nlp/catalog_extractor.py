@@ -164,12 +164,13 @@ class CatalogEntityExtractor(GraphComponent, EntityExtractorMixin):
         services = [e for e in found if e["entity"] == "service"]
         # A yielding service named («النطاق الأخضر») leaves room for the words naming another.
         named = [e for e in services if e["value"] not in self.yielding]
-        evidence = self.keywords.evidence(text)
         if len(named) < len(services):  # weigh only the words outside its name
             for e in services:
                 if e["value"] in self.yielding:
                     text = text[: e["start"]] + " " * (e["end"] - e["start"]) + text[e["end"] :]
             evidence = [e for e in self.keywords.evidence(text) if e.key not in self.yielding]
+        else:
+            evidence = self.keywords.evidence(text)
         best = clear_winner(evidence, len(self.keywords.phrases))
         if best is None or any(e["value"] == best.key for e in services):
             return found
