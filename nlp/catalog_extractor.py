@@ -164,13 +164,12 @@ class CatalogEntityExtractor(GraphComponent, EntityExtractorMixin):
         services = [e for e in found if e["entity"] == "service"]
         # A yielding service named («النطاق الأخضر») leaves room for the words naming another.
         named = [e for e in services if e["value"] not in self.yielding]
-        if len(named) < len(services):  # weigh only the words outside its name
-            for e in services:
-                if e["value"] in self.yielding:
-                    text = text[: e["start"]] + " " * (e["end"] - e["start"]) + text[e["end"] :]
-            evidence = [e for e in self.keywords.evidence(text) if e.key not in self.yielding]
-        else:
-            evidence = self.keywords.evidence(text)
+        for e in services:  # weigh only the words outside a yielding service's name
+            if e["value"] in self.yielding:
+                text = text[: e["start"]] + " " * (e["end"] - e["start"]) + text[e["end"] :]
+        evidence = self.keywords.evidence(text)
+        if services:  # beside a named service, words pointing at a yielding one don't count
+            evidence = [e for e in evidence if e.key not in self.yielding]
         best = clear_winner(evidence, len(self.keywords.phrases))
         if best is None or any(e["value"] == best.key for e in services):
             return found

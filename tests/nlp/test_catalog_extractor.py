@@ -69,6 +69,7 @@ def found(extractor: CatalogEntityExtractor, text: str, entity: str = "service")
         # A Nitaqat band beside another service is a condition of it.
         ("اذا نطاقنا احمر اقدر انقل كفالة عامل؟", "worker_transfer"),
         ("هل النطاق الأصفر يمنع تجديد رخص العمل", "work_permit_renewal"),
+        ("لو نطاقنا احمر اقدر اجدد رخص العمل؟", "work_permit_renewal"),  # band by its words
         ("وش لون النطاق حق مؤسستي", "nitaqat_inquiry"),
     ],
 )
