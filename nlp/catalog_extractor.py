@@ -22,7 +22,7 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlp.keyword_match import STOPWORDS, KeywordIndex, clear_winner
+from nlp.keyword_match import NEUTRAL_FORMS, STOPWORDS, KeywordIndex, clear_winner
 from nlp.phrase_match import PhraseIndex
 
 logger = logging.getLogger(__name__)
@@ -81,7 +81,8 @@ class CatalogEntityExtractor(GraphComponent, EntityExtractorMixin):
         self.phrases = phrases or []
         self.yielding = frozenset(p["value"] for p in self.phrases if p.get("yields"))
         self.index = PhraseIndex(
-            ((f"{p['entity']}\t{p['value']}", p["phrase"]) for p in self.phrases), STOPWORDS
+            ((f"{p['entity']}\t{p['value']}", p["phrase"]) for p in self.phrases),
+            STOPWORDS | NEUTRAL_FORMS,
         )
         self.keywords = KeywordIndex(
             ((p["value"], p["phrase"]) for p in self.phrases if p["entity"] == "service"),

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from nlp.phrase_match import within_one_edit, words_of
+from nlp.phrase_match import variants, within_one_edit, words_of
 
 _DEFINITE = ("وبال", "وال", "بال", "فال", "كال", "لل", "ال")
 _CLITICS = ("و", "ب", "ل")  # stripped only from long words: «بلاغ» keeps its ب
@@ -38,9 +38,11 @@ STOPWORDS = frozenset(
     # they cannot tell services apart.
     + "خدمات عمل عامل موظف رسوم تكلفه سعر مده خطوات شروط متطلبات اوراق مستندات".split()
 )
-# "New" goes with any service («حساب جديد», «رخصة عمل جديدة») and its stem is the one of
-# «تجديد» (renewal): compared as whole words, never stemmed.
-NEUTRAL_FORMS = frozenset("جديد جديده الجديد الجديده".split())
+# Words said of any service whose stem is a service's: "new" («حساب جديد», «رخصة عمل
+# جديدة») stems as «تجديد» (renewal), "Saudi" («موظفين سعوديين») as «السعودة» (the
+# Saudization certificate). Compared as whole words (with or without «ال» or a clitic),
+# never stemmed, and never read as a typo of another word.
+NEUTRAL_FORMS = frozenset("جديد جديده سعودي سعوديه سعوديين سعوديون".split())
 
 
 @lru_cache(maxsize=65536)
@@ -117,6 +119,7 @@ class Evidence:
     weight: float  # the weight found
     start: int
     end: int
+    at: frozenset[int] = frozenset()  # where each word found starts
 
     @property
     def strength(self) -> float:
@@ -135,9 +138,15 @@ class KeywordIndex:
         """``phrases`` are (key, phrase) pairs; ``stopwords`` are normalized forms to ignore."""
         self.stop_stems = frozenset(stem(w) for w in stopwords)
         self.phrases: dict[str, list[frozenset[Reading]]] = defaultdict(list)
+        # Words whose stem is too short to trust alone («فيزا» stems as «فاز» does) count
+        # alone only when typed as the catalog writes them.
+        self.short_forms: set[str] = set()
         for key, phrase in phrases:
-            words = frozenset(r for *_, r in self._readings(phrase))
-            if words:
+            readings = self._readings(phrase)
+            self.short_forms.update(
+                v for *_, r, form in readings if len(r.main) < 3 for v in variants(form)
+            )
+            if words := frozenset(r for *_, r, _ in readings):
                 self.phrases[key].append(words)
         keys_with: dict[str, int] = defaultdict(int)
         for key_phrases in self.phrases.values():
@@ -158,34 +167,38 @@ class KeywordIndex:
         typo = frozenset(k for k in self.weights if k not in exact and typed.meets(k))
         return exact, typo
 
-    def _readings(self, text: str) -> list[tuple[int, int, Reading]]:
-        """(start, end, reading) of each content word of ``text``."""
+    def _readings(self, text: str) -> list[tuple[int, int, Reading, str]]:
+        """(start, end, reading, normalized form) of each content word of ``text``."""
         found = []
         for word in words_of(text):
-            if word.form in NEUTRAL_FORMS or stem(word.form) in self.stop_stems:
+            if variants(word.form) & NEUTRAL_FORMS or stem(word.form) in self.stop_stems:
                 continue
             if (word_reading := reading(word.form)).all:
-                found.append((word.start, word.end, word_reading))
+                found.append((word.start, word.end, word_reading, word.form))
         return found
 
     def evidence(self, text: str) -> list[Evidence]:
         """Keys whose phrases the text covers, strongest first."""
-        words = [(a, b, *self._matches(r)) for a, b, r in self._readings(text)]
+        words = [
+            (a, b, bool(variants(form) & self.short_forms), *self._matches(r))
+            for a, b, r, form in self._readings(text)
+        ]
         found = []
         for key, key_phrases in self.phrases.items():
             best: Evidence | None = None
             for phrase_words in key_phrases:
                 hits = [
-                    (a, b, k) for a, b, exact, typo in words
+                    (a, b, k, as_written) for a, b, as_written, exact, typo in words
                     if (k := _closest(phrase_words, exact, typo))
                 ]  # fmt: skip
                 # Two letters are too few to stand alone: «فاز» (won) is not «فيزا».
-                if all(len(k.main) < 3 for *_, k in hits):
+                if all(len(k.main) < 3 and not as_written for *_, k, as_written in hits):
                     continue
-                weight = sum(self.weights[k] for k in {k for *_, k in hits})
+                weight = sum(self.weights[k] for k in {h[2] for h in hits})
                 total = sum(self.weights[w] for w in phrase_words) or 1.0
                 start, end = min(h[0] for h in hits), max(h[1] for h in hits)
-                candidate = Evidence(key, weight / total, weight, start, end)
+                at = frozenset(h[0] for h in hits)
+                candidate = Evidence(key, weight / total, weight, start, end, at)
                 if best is None or candidate.strength > best.strength:
                     best = candidate
             if best:
@@ -197,8 +210,9 @@ def clear_winner(evidence: list[Evidence], keys: int) -> Evidence | None:
     """The key the evidence points at, if it is clear enough to act on; else None.
 
     Clear means: most of one phrase (≥ 60 % of its weight, with words shared by at most
-    about three keys), and well ahead of the runner-up (a quarter more strength, or
-    a quarter more coverage).
+    about three keys), and ahead of the runner-up: a quarter more strength, a quarter
+    more coverage, or every word the runner-up found («استرداد قيمة تأشيرة» is a refund,
+    though «تأشيرة» alone wholly covers «تأشيرة عمل»).
     """
     if not evidence:
         return None
@@ -207,7 +221,12 @@ def clear_winner(evidence: list[Evidence], keys: int) -> Evidence | None:
         return None
     if len(evidence) > 1:
         second = evidence[1]
-        if best.strength < 1.25 * second.strength and best.coverage - second.coverage < 0.25:
+        ahead = (
+            best.strength >= 1.25 * second.strength
+            or best.coverage - second.coverage >= 0.25 - 1e-9
+            or second.at <= best.at
+        )
+        if not ahead:
             return None
     return best
 
