@@ -39,7 +39,7 @@ def catalog_phrases(path: str | Path) -> list[dict[str, str]]:
         {"entity": "service", "value": service.id, "phrase": phrase}
         | ({"yields": True} if service.yields_to_others else {})
         for service in catalog.services
-        for phrase in service.phrases()
+        for phrase in catalog.phrases_of(service)
     ]
     phrases += [
         {"entity": "city", "value": office.city, "phrase": phrase}

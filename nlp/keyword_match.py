@@ -18,25 +18,27 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from nlp.phrase_match import variants, within_one_edit, words_of
+from nlp.phrase_match import FUZZY_MIN_LENGTH, variants, within_one_edit, words_of
 
 _DEFINITE = ("وبال", "وال", "بال", "فال", "كال", "لل", "ال")
 _CLITICS = ("و", "ب", "ل")  # stripped only from long words: «بلاغ» keeps its ب
-# Pronoun, plural and dual endings, and the past-tense «ت» of «جددت», «بلغت», «حجزت».
+# Pronoun («ني» of «ينقلني»), plural and dual endings, and the past-tense «ت» of «جددت».
 _SUFFIXES = (
-    "هما", "تين", "تان", "كم", "هم", "ها", "ات", "ين", "ون", "تي", "نا", "ه", "ي", "ك", "ت"
+    "هما", "تين", "تان", "كم", "هم", "ها", "ات", "ين", "ون", "تي", "نا", "ني", "ه", "ي", "ك", "ت"
 )
 _LONG_VOWELS = frozenset("اوي")
 MIN_STEM = 2
-FUZZY_MIN_STEM = 4
+FUZZY_MIN_STEM = FUZZY_MIN_LENGTH  # «سائل» (asking) is not a misspelt «سائق» (driver)
 
 # Question words and fillers (normalized) that say nothing about which service is meant.
 STOPWORDS = frozenset(
     "ابي ابغي ابغا ودي اريد كيف وش ايش شو ماهي ما هي هو هل في من علي الي عن كم متي وين"
     " اين لو سمحت ممكن طيب يا انا عندي لي اسوي اعمل خدمه الخدمه طلب عشان حق حقت".split()
+    # Help and blessings («ممكن تساعدني», «الله يسعدك»): their stems are «مساند», «السعودة».
+    + "تساعد مساعد مساعده يسعد".split()
     # Words every service's talk is full of, and the aspects asked about any service:
     # they cannot tell services apart.
-    + "خدمات عمل عامل موظف رسوم تكلفه سعر مده خطوات شروط متطلبات اوراق مستندات".split()
+    + "خدمات عمل شغل عامل موظف مكتب رسوم تكلفه سعر مده خطوات شروط متطلبات اوراق مستندات".split()
 )
 # Words said of any service whose stem is a service's: "new" («حساب جديد», «رخصة عمل
 # جديدة») stems as «تجديد» (renewal), "Saudi" («موظفين سعوديين») as «السعودة» (the
@@ -85,8 +87,9 @@ def _root_like(core: str, keep_participle: bool = False) -> str:
 class Reading:
     """The stems a word may have: its :func:`stem`, plus, where the word can be read
     another way, the stem without the «ا» of a participle («هارب» meets «هروب»), without
-    stripping a leading «ال» (part of «الغاء», «التزام»), or with a short word's «و»/«ف»
-    removed («وهرب»). Typos are forgiven on the main stem only."""
+    stripping a leading «ال» (part of «الغاء», «التزام»), with a short word's «و»/«ف»
+    removed («وهرب»), or without an imperfect verb's «ي»/«ن» («ينقل», «ننقل»). Typos are
+    forgiven on the main stem only."""
 
     main: str
     all: frozenset[str]
@@ -107,6 +110,8 @@ def reading(form: str) -> Reading:
         found.add(_root_like(form))
     if form[:1] in ("و", "ف") and len(form) == 4:
         found.add(_root_like(form[1:]))
+    if form[:1] in ("ي", "ن") and len(form) >= 4:  # an imperfect verb: «ينقل», «ننقل»
+        found.add(_root_like(form[1:], keep_participle=True))
     return Reading(stem(form), frozenset(s for s in found if len(s) >= MIN_STEM))
 
 

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, Extra, HttpUrl, constr, root_validator, validator
+from pydantic import BaseModel, Extra, HttpUrl, conlist, constr, root_validator, validator
 
 from nlp.normalize import normalize
 
@@ -23,6 +23,9 @@ CaseStatusName = Literal[
 Day = Literal["sat", "sun", "mon", "tue", "wed", "thu", "fri"]
 Text = constr(strip_whitespace=True, min_length=1)
 Identifier = constr(regex=r"^[a-z][a-z0-9_]*$")
+Word = constr(strip_whitespace=True, regex=r"^\S+$")
+# A synonym keeps the article or one-letter clitic of the word it replaces: «الفيزا».
+_WORD_PREFIXES = ("وال", "بال", "لل", "ال", "و", "ب", "ل")
 
 
 class Strict(BaseModel):
@@ -171,6 +174,9 @@ class Catalog(Strict):
     """The whole service list: the one source every channel answers from."""
 
     version: int
+    # Words people use for one another in service names («تصريح عمل» is «رخصة عمل»):
+    # every phrase holding one of them is also known with each of the others.
+    synonyms: list[conlist(Word, min_items=2)] = []
     services: list[Service]
     general: General
     messages: Messages
@@ -193,6 +199,26 @@ class Catalog(Strict):
                     )
                 owner[key] = service.id
         return values
+
+    def phrases_of(self, service: Service) -> list[str]:
+        """The service's phrases, and each again with one word replaced by a synonym."""
+        groups = [[normalize(w) for w in group] for group in self.synonyms]
+        found = []
+        for phrase in service.phrases():
+            found.append(phrase)
+            words = phrase.split()
+            for i, word in enumerate(words):
+                form = normalize(word)
+                for group in groups:
+                    for prefix in ("", *_WORD_PREFIXES):
+                        if form.startswith(prefix) and form[len(prefix) :] in group:
+                            found += [
+                                " ".join([*words[:i], prefix + other, *words[i + 1 :]])
+                                for other in group
+                                if other != form[len(prefix) :]
+                            ]
+                            break
+        return list(dict.fromkeys(found))
 
     def service_ids(self) -> set[str]:
         """Every service id in the catalog."""

@@ -36,9 +36,11 @@ class CatalogSearch:
     def __init__(self, catalog: Catalog) -> None:
         """Indexes every service's names, phrases and answer words."""
         self.catalog = catalog
-        self.phrases = PhraseIndex((s.id, p) for s in catalog.services for p in s.phrases())
+        self.phrases = PhraseIndex(
+            (s.id, p) for s in catalog.services for p in catalog.phrases_of(s)
+        )
         self.name_words = {
-            s.id: {w.form for p in s.phrases() for w in words_of(p)} - STOPWORDS
+            s.id: {w.form for p in catalog.phrases_of(s) for w in words_of(p)} - STOPWORDS
             for s in catalog.services
         }
         self.text_words = {

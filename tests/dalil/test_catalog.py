@@ -47,6 +47,26 @@ def test_the_colloquial_names_people_use_are_in_the_catalog() -> None:
     assert "شهادة السعودة" in catalog.service("saudization_certificate").phrases()
 
 
+def test_a_synonym_names_the_service_as_the_word_it_replaces(raw: dict) -> None:
+    raw["synonyms"] = [["رخصة", "تصريح"]]
+    (renewal,) = [s for s in raw["services"] if s["id"] == "work_permit_renewal"]
+    renewal["aliases"].append("الرخصة انتهت")
+    catalog = parse_catalog(raw)
+    phrases = catalog.phrases_of(catalog.service("work_permit_renewal"))
+    assert phrases[0] == "تجديد رخصة عمل"  # the catalog's own wording first
+    assert "تجديد تصريح عمل" in phrases
+    assert "التصريح انتهت" in phrases  # the article stays
+
+
+def test_a_synonym_group_needs_two_single_words(raw: dict) -> None:
+    raw["synonyms"] = [["رخصة"]]
+    with pytest.raises(CatalogError, match="synonyms"):
+        parse_catalog(raw, "catalog.yml")
+    raw["synonyms"] = [["رخصة", "تصريح عمل"]]
+    with pytest.raises(CatalogError, match="synonyms"):
+        parse_catalog(raw, "catalog.yml")
+
+
 def test_offices_cover_the_main_cities() -> None:
     cities = {o.city for o in load_catalog().general.offices}
     assert cities >= {"riyadh", "jeddah", "dammam", "makkah", "madinah", "abha"}

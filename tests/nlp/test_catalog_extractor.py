@@ -78,6 +78,12 @@ def found(extractor: CatalogEntityExtractor, text: str, entity: str = "service")
         ("كم لازم غياب العامل عشان ابلغ عنه", "absence_report"),
         # A stem of two letters counts alone when typed as the catalog writes it.
         ("بكم الفيزا لعامل من برا", "recruitment_visa"),
+        # The catalog's synonyms: «تصريح» is «رخصة» in every name holding it.
+        ("كم رسوم تجديد تصريح العمل", "work_permit_renewal"),
+        # An imperfect verb with its object pronoun: «ينقلني» is «نقل».
+        ("كفيلي وافق ينقلني لشركة ثانية وش الخطوات", "worker_transfer"),
+        ("كيف اسجل في مساند", "domestic_worker_recruitment"),
+        ("الشغالة متى توصل بعد ما دفعت", "domestic_worker_recruitment"),
     ],
 )
 def test_services_are_found_by_catalog_id(extractor, text: str, service: str) -> None:
@@ -105,6 +111,11 @@ def test_entity_offsets_point_at_what_the_user_typed(extractor) -> None:
         "فاز الهلال امس",  # «فاز» stems as «فيزا» does
         "عندي موظفين سعوديين",  # Saudi is not Saudization
         "كم راتب الموظف السعودي",
+        "ابي مساعدة لو سمحت",  # «مساعدة» is one letter from «مساند»
+        "الله يسعدك",
+        "متى تفتح مكاتب العمل",  # «فتح ملف في مكتب العمل» is not named by the office
+        "الشغل عندكم زين",  # work, not «شغالة» (a housemaid)
+        "وسائل التواصل",  # «وسائل» is not a misspelt «سائق»
         "🙂🙂",
         "",
     ],
