@@ -24,6 +24,10 @@ OUTPUT = project.BOT_DATA / "nlu" / "services.yml"
 # (heldout.yml) and 0.919–0.934 (heldout_2.yml), against 0.927 / 0.928 with 3; 16 did
 # not do better and took twice as long to train.
 NAMES_PER_TEMPLATE = 8
+# People open with a greeting or a courtesy («السلام عليكم، …», «يعطيك العافية …»): this
+# share of the examples starts with one of the templates' `openings`, so the question
+# after it, not the greeting, decides the intent.
+OPENING_SHARE = 0.2
 SEED = 20261124
 
 HEADER = (
@@ -40,6 +44,8 @@ def _annotated(template: str, phrase: str, service_id: str) -> str:
 def generate(catalog: Catalog, templates: dict[str, dict[str, list[str]]]) -> str:
     """The NLU YAML for the aspect intents and `inform`, as text."""
     rng = random.Random(SEED)
+    templates = dict(templates)
+    openings = templates.pop("openings", [])
     names = [(s.id, phrase) for s in catalog.services for phrase in s.phrases()]
     pool: list[tuple[str, str]] = []
     blocks = []
@@ -54,7 +60,10 @@ def generate(catalog: Catalog, templates: dict[str, dict[str, list[str]]]) -> st
                     pool = names[:]
                     rng.shuffle(pool)
                 service_id, phrase = pool.pop()
-                examples.append(_annotated(template, phrase, service_id))
+                example = _annotated(template, phrase, service_id)
+                if openings and rng.random() < OPENING_SHARE:
+                    example = f"{rng.choice(openings)} {example}"
+                examples.append(example)
         examples += templates[intent].get("without_service", [])
         unique = list(dict.fromkeys(e.strip() for e in examples if e.strip()))
         lines = "\n".join(f"      - {e}" for e in unique)

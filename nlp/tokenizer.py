@@ -1,8 +1,8 @@
 """A Rasa tokenizer for Arabic as people type it, built on :mod:`nlp.normalize`.
 
 Tokens are exact slices of the user's text, so entity offsets found later map back to
-what the user typed; the camel-tools-normalized form rides along in ``Token.lemma``,
-which Rasa's count-vector featurizers read instead of the raw text.
+what the user typed; the camel-tools-normalized form (a number by its kind) rides along
+in ``Token.lemma``, which Rasa's count-vector featurizers read instead of the raw text.
 """
 
 from __future__ import annotations
@@ -18,6 +18,17 @@ from rasa.shared.nlu.training_data.message import Message
 
 from nlp.normalize import NormalizationOptions
 from nlp.segment import split_tokens
+
+
+def feature_form(normalized: str) -> str:
+    """What the featurizers see of a token: a number's kind, not its digits.
+
+    A request number (five digits or more) points at a case-status question; «٨ سنين»,
+    «٢٠ الف» or «٣ عمال» is a quantity that any question may hold.
+    """
+    if normalized.isdigit():
+        return "ident" if len(normalized) >= 5 else "qty"
+    return normalized
 
 
 @DefaultV1Recipe.register(
@@ -68,7 +79,7 @@ class ArabicTokenizer(Tokenizer):
         """Tokenizes ``attribute`` of ``message``, keeping offsets into the original text."""
         text = message.get(attribute) or ""
         tokens = [
-            Token(piece, start, lemma=normalized)
+            Token(piece, start, lemma=feature_form(normalized))
             for piece, start, normalized in split_tokens(text, self.options)
         ]
         if not tokens and text.strip():

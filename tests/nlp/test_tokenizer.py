@@ -27,9 +27,14 @@ def test_arabic_punctuation_is_split_off(tokenizer: ArabicTokenizer) -> None:
 def test_tokens_keep_the_typed_text_and_carry_the_normalized_form(
     tokenizer: ArabicTokenizer,
 ) -> None:
-    assert tokens(tokenizer, "إصـــدار رُخْصَة ٤٥") == [
-        ("إصـــدار", "اصدار"), ("رُخْصَة", "رخصه"), ("٤٥", "45")
-    ]
+    assert tokens(tokenizer, "إصـــدار رُخْصَة") == [("إصـــدار", "اصدار"), ("رُخْصَة", "رخصه")]
+
+
+def test_a_number_is_featurized_by_its_kind(tokenizer: ArabicTokenizer) -> None:
+    """Years worked or a fine's amount must not look like a request number."""
+    assert tokens(tokenizer, "اشتغلت ٨ سنين")[1] == ("٨", "qty")
+    assert tokens(tokenizer, "طلب ٤٨٢١٣٣٧٧")[1] == ("٤٨٢١٣٣٧٧", "ident")
+    assert tokens(tokenizer, "غرامة 5000")[1] == ("5000", "qty")
 
 
 def test_emphasis_is_squeezed_in_the_lemma_only(tokenizer: ArabicTokenizer) -> None:
