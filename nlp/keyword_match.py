@@ -108,6 +108,8 @@ def reading(form: str) -> Reading:
     found = {stem(form), _root_like(_without_article(form))}
     if form.startswith("ال"):
         found.add(_root_like(form))
+    if form[:1] in _CLITICS and not form.startswith(_DEFINITE):  # «بلاغات», «وظيفة»
+        found.add(_root_like(form, keep_participle=True))
     if form[:1] in ("و", "ف") and len(form) == 4:
         found.add(_root_like(form[1:]))
     if form[:1] in ("ي", "ن") and len(form) >= 4:  # an imperfect verb: «ينقل», «ننقل»

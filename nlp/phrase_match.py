@@ -18,8 +18,8 @@ from nlp.segment import split_tokens
 # Longest first, so «وبال» is stripped before «و».
 _PREFIXES = ("وبال", "وال", "بال", "فال", "كال", "لل", "ال", "وب", "ول", "و", "ب", "ل", "ف", "ك")
 _DEFINITE = ("وال", "بال", "فال", "كال", "لل", "ال")
-# Shorter words must match exactly: one edit turns a four-letter word into another word
-# («تمام», «دوام» and «دمام»).
+# Shorter words match exactly, or with two neighbouring letters swapped: one other edit
+# turns a four-letter word into another word («تمام», «دوام» and «دمام»).
 FUZZY_MIN_LENGTH = 5
 EXACT, FUZZY = 1.0, 0.8
 SKIP_PENALTY = 0.3
@@ -99,7 +99,17 @@ def word_score(typed: str, known: str) -> float:
     a, b = _core(typed), _core(known)
     if min(len(a), len(b)) >= FUZZY_MIN_LENGTH and within_one_edit(a, b):
         return FUZZY
+    if len(a) == len(b) >= 4 and _swapped(a, b):  # «رصخة»: fast thumbs, not another word
+        return FUZZY
     return 0.0
+
+
+def _swapped(a: str, b: str) -> bool:
+    """True when ``b`` is ``a`` with two neighbouring letters swapped."""
+    diff = [i for i in range(len(a)) if a[i] != b[i]]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and (
+        a[diff[1]] == b[diff[0]]
+    )
 
 
 class PhraseIndex:

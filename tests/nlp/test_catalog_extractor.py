@@ -84,6 +84,13 @@ def found(extractor: CatalogEntityExtractor, text: str, entity: str = "service")
         ("كفيلي وافق ينقلني لشركة ثانية وش الخطوات", "worker_transfer"),
         ("كيف اسجل في مساند", "domestic_worker_recruitment"),
         ("الشغالة متى توصل بعد ما دفعت", "domestic_worker_recruitment"),
+        # A long word's first «ب» may be its own: «بلاغات» is the plural of «بلاغ».
+        ("كم تاخذ معالجة بلاغات المخالفات", "violation_report"),
+        ("ابي اشيل بلاغ الهروب عن عاملي", "absence_report_cancel"),  # «شيل» = «إلغاء»
+        ("كم رسوم تجديد كرت العمل", "work_permit_renewal"),  # «كرت العمل» = the permit
+        ("ابي ابلغ عن محل يشغل عمال مو على كفالته", "violation_report"),
+        ("ابي ابلغ عن عامل هارب من المؤسسة", "absence_report"),  # a worker, not a firm
+        ("كم رسوم رصخة العمل", "work_permit_issue"),  # two letters swapped
     ],
 )
 def test_services_are_found_by_catalog_id(extractor, text: str, service: str) -> None:
