@@ -37,14 +37,14 @@ def train_model(output: Path) -> Path:
     return train_project(output, "nlu-eval")
 
 
-async def parse_all(model: Path, texts: list[str]) -> list[dict]:
-    """Parses every text with the model, as the server would."""
+async def parse_all(model: Path, texts: list[list[str]]) -> list[list[dict]]:
+    """Parses every list of texts with the model, loaded once, as the server would."""
     from rasa.core.agent import Agent
     from rasa.utils.log_utils import configure_structlog
 
     configure_structlog(logging.WARNING)  # not a debug line per parsed question
     agent = Agent.load(str(model))
-    return [await agent.parse_message(text) for text in texts]
+    return [[await agent.parse_message(text) for text in batch] for batch in texts]
 
 
 def report(path: Path, parses: list[dict], items: list[dict]) -> None:
@@ -97,10 +97,10 @@ def main() -> None:
     model = args.model or train_model(project.VAR / "bench-models")
     print(f"model                  {model.name}   (trained in "
           f"{time.perf_counter() - started:.0f} s)\n")
-    for path in args.heldout:
-        items = yaml.safe_load(path.read_text(encoding="utf-8"))
-        report(path.resolve(), asyncio.run(parse_all(model, [i["text"] for i in items])), items)
-
+    files = [yaml.safe_load(path.read_text(encoding="utf-8")) for path in args.heldout]
+    parses = asyncio.run(parse_all(model, [[i["text"] for i in items] for items in files]))
+    for path, items, parsed in zip(args.heldout, files, parses, strict=True):
+        report(path.resolve(), parsed, items)
 
 if __name__ == "__main__":
     main()

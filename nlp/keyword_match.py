@@ -87,9 +87,10 @@ def _root_like(core: str, keep_participle: bool = False) -> str:
 class Reading:
     """The stems a word may have: its :func:`stem`, plus, where the word can be read
     another way, the stem without the «ا» of a participle («هارب» meets «هروب»), without
-    stripping a leading «ال» (part of «الغاء», «التزام»), with a short word's «و»/«ف»
-    removed («وهرب»), or without an imperfect verb's «ي»/«ن» («ينقل», «ننقل»). Typos are
-    forgiven on the main stem only."""
+    stripping a leading «ال» (part of «الغاء», «التزام») or a long word's first «ب»/«و»
+    (part of «بلاغات», «وظيفة»), with a short word's «و»/«ف» removed («وهرب»), or without
+    an imperfect verb's «ي»/«ن» («ينقل», «ننقل»). Typos are forgiven on the main stem
+    only."""
 
     main: str
     all: frozenset[str]
@@ -108,7 +109,7 @@ def reading(form: str) -> Reading:
     found = {stem(form), _root_like(_without_article(form))}
     if form.startswith("ال"):
         found.add(_root_like(form))
-    if form[:1] in _CLITICS and not form.startswith(_DEFINITE):  # «بلاغات», «وظيفة»
+    if form[:1] in _CLITICS and not form.startswith(_DEFINITE):
         found.add(_root_like(form, keep_participle=True))
     if form[:1] in ("و", "ف") and len(form) == 4:
         found.add(_root_like(form[1:]))

@@ -105,11 +105,9 @@ def word_score(typed: str, known: str) -> float:
 
 
 def _swapped(a: str, b: str) -> bool:
-    """True when ``b`` is ``a`` with two neighbouring letters swapped."""
-    diff = [i for i in range(len(a)) if a[i] != b[i]]
-    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and (
-        a[diff[1]] == b[diff[0]]
-    )
+    """True when ``b`` is ``a`` with two neighbouring letters swapped: one edit that, unlike
+    a changed letter, keeps the same letters."""
+    return a != b and sorted(a) == sorted(b) and within_one_edit(a, b)
 
 
 class PhraseIndex:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, Extra, HttpUrl, conlist, constr, root_validator, validator
 
 from nlp.normalize import normalize
+from nlp.phrase_match import variants
 
 ASPECTS = ("overview", "requirements", "steps", "fees", "duration", "channels")
 Aspect = Literal["overview", "requirements", "steps", "fees", "duration", "channels"]
@@ -24,8 +25,6 @@ Day = Literal["sat", "sun", "mon", "tue", "wed", "thu", "fri"]
 Text = constr(strip_whitespace=True, min_length=1)
 Identifier = constr(regex=r"^[a-z][a-z0-9_]*$")
 Word = constr(strip_whitespace=True, regex=r"^\S+$")
-# A synonym keeps the article or one-letter clitic of the word it replaces: «الفيزا».
-_WORD_PREFIXES = ("وال", "بال", "لل", "ال", "و", "ب", "ل")
 
 
 class Strict(BaseModel):
@@ -201,23 +200,27 @@ class Catalog(Strict):
         return values
 
     def phrases_of(self, service: Service) -> list[str]:
-        """The service's phrases, and each again with one word replaced by a synonym."""
+        """The service's phrases, and each again with one word replaced by a synonym.
+
+        The synonym keeps the article or clitic of the word it replaces: «الفيزا».
+        """
         groups = [[normalize(w) for w in group] for group in self.synonyms]
         found = []
         for phrase in service.phrases():
             found.append(phrase)
             words = phrase.split()
             for i, word in enumerate(words):
-                form = normalize(word)
+                # The word itself first, then without its longest article or clitic.
+                forms = sorted(variants(normalize(word)), key=len, reverse=True)
                 for group in groups:
-                    for prefix in ("", *_WORD_PREFIXES):
-                        if form.startswith(prefix) and form[len(prefix) :] in group:
-                            found += [
-                                " ".join([*words[:i], prefix + other, *words[i + 1 :]])
-                                for other in group
-                                if other != form[len(prefix) :]
-                            ]
-                            break
+                    base = next((v for v in forms if v in group), None)
+                    if base is not None:
+                        prefix = forms[0][: len(forms[0]) - len(base)]
+                        found += [
+                            " ".join([*words[:i], prefix + other, *words[i + 1 :]])
+                            for other in group
+                            if other != base
+                        ]
         return list(dict.fromkeys(found))
 
     def service_ids(self) -> set[str]:
