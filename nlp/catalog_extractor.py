@@ -30,17 +30,22 @@ logger = logging.getLogger(__name__)
 _PHRASES_FILE = "catalog_phrases.json"
 
 
-def catalog_phrases(path: str | Path) -> list[dict[str, str]]:
-    """Every (entity, value, phrase) the catalog defines, validated by the catalog loader."""
+def catalog_phrases(path: str | Path) -> list[dict[str, Any]]:
+    """Every (entity, value, phrase) the catalog defines, validated by the catalog loader,
+    with how a service's phrase gives way to others (``yields``, ``subject``, ``narrows``)."""
     from dalil.catalog import load_catalog
 
     catalog = load_catalog(path)
-    phrases = [
-        {"entity": "service", "value": service.id, "phrase": phrase}
-        | ({"yields": True} if service.yields_to_others else {})
-        for service in catalog.services
-        for phrase in catalog.phrases_of(service)
-    ]
+    phrases = []
+    for service in catalog.services:
+        subjects = set(catalog.subjects_of(service))
+        for phrase in catalog.phrases_of(service):
+            phrases.append(
+                {"entity": "service", "value": service.id, "phrase": phrase}
+                | ({"yields": True} if service.yields_to_others else {})
+                | ({"subject": True} if phrase in subjects else {})
+                | ({"narrows": service.narrows} if service.narrows else {})
+            )
     phrases += [
         {"entity": "city", "value": office.city, "phrase": phrase}
         for office in catalog.general.offices
@@ -80,6 +85,10 @@ class CatalogEntityExtractor(GraphComponent, EntityExtractorMixin):
         self._resource = resource
         self.phrases = phrases or []
         self.yielding = frozenset(p["value"] for p in self.phrases if p.get("yields"))
+        self.subjects = frozenset((p["value"], p["phrase"]) for p in self.phrases
+                                  if p.get("subject"))  # fmt: skip
+        self.broader = {p["value"]: frozenset(p["narrows"]) for p in self.phrases
+                        if p.get("narrows")}  # fmt: skip
         self.index = PhraseIndex(
             ((f"{p['entity']}\t{p['value']}", p["phrase"]) for p in self.phrases),
             STOPWORDS | NEUTRAL_FORMS,
@@ -132,8 +141,11 @@ class CatalogEntityExtractor(GraphComponent, EntityExtractorMixin):
         for message in messages:
             text = message.get(TEXT) or ""
             found = []
+            subjects = set()  # where a service is named only by whom it is for
             for match in self.index.find(text):
                 entity, value = match.key.split("\t")
+                if (value, match.phrase) in self.subjects:
+                    subjects.add((match.start, value))
                 found.append(
                     {
                         "entity": entity,
@@ -143,13 +155,23 @@ class CatalogEntityExtractor(GraphComponent, EntityExtractorMixin):
                         "confidence_entity": round(match.score, 3),
                     }
                 )
-            found = self._prefer_fuller_evidence(text, found)
-            # The service asked about first; one that yields (a Nitaqat band) after others.
-            found.sort(key=lambda e: (e["entity"] == "service" and e["value"] in self.yielding,
-                                      e["start"]))  # fmt: skip
+            found = self._narrowest(self._prefer_fuller_evidence(text, found), subjects)
+            # The service asked about first; one that yields (a Nitaqat band) or is named
+            # only by whom it is for («الشغالة») after others.
+            found.sort(key=lambda e: (e["entity"] == "service" and (
+                e["value"] in self.yielding or (e["start"], e["value"]) in subjects
+            ), e["start"]))  # fmt: skip
             found = self.add_extractor_name(found)
             message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
         return messages
+
+    def _narrowest(
+        self, found: list[dict[str, Any]], subjects: set[tuple[int, str]]
+    ) -> list[dict[str, Any]]:
+        """``found`` without the services that one named by whom it is for narrows: with
+        «شغالة», «تأشيرة» is a household's recruitment visa."""
+        broader = set().union(*(self.broader.get(value, ()) for _, value in subjects))
+        return [e for e in found if not (e["entity"] == "service" and e["value"] in broader)]
 
     def _prefer_fuller_evidence(
         self, text: str, found: list[dict[str, Any]]

@@ -61,6 +61,13 @@ class Service(Strict):
     # A state other services depend on (a Nitaqat band): a message naming this service and
     # another («لو نطاقنا أحمر نقدر نجدد الرخص؟») is about the other one.
     yields_to_others: bool = False
+    # Who the service is for, named alone («شغالة», «سواق خاص»): a message naming only
+    # them is about this service; one naming another service too («الشغالة هربت، كيف
+    # أسوي بلاغ تغيب؟») is about the other one.
+    subjects: list[Text] = []
+    # Services this one is a narrower case of (a household's recruitment is a
+    # recruitment): a message naming both («تأشيرة شغالة») is about this one.
+    narrows: list[Identifier] = []
 
     @validator("e_service_url")
     def _https_only(cls, url: HttpUrl) -> HttpUrl:  # noqa: N805 - pydantic validator
@@ -69,10 +76,11 @@ class Service(Strict):
         return url
 
     def phrases(self) -> list[str]:
-        """Every way people name this service: the name, its parts in brackets, the aliases."""
+        """Every way people name this service: the name, its parts in brackets, the aliases
+        and the subjects."""
         name = self.name_ar.replace(")", "(")
         parts = [p.strip() for p in name.split("(") if p.strip()]
-        return list(dict.fromkeys([self.name_ar, *parts, *self.aliases]))
+        return list(dict.fromkeys([self.name_ar, *parts, *self.aliases, *self.subjects]))
 
 
 class Hours(Strict):
@@ -197,16 +205,31 @@ class Catalog(Strict):
                         f"service '{owner[key]}'"
                     )
                 owner[key] = service.id
+        for service in values["services"]:
+            for broader in service.narrows:
+                if broader not in seen_ids or broader == service.id:
+                    raise ValueError(
+                        f"service '{service.id}': narrows '{broader}', which is not another "
+                        "service of the catalog"
+                    )
         return values
 
     def phrases_of(self, service: Service) -> list[str]:
-        """The service's phrases, and each again with one word replaced by a synonym.
+        """The service's phrases, and each again with one word replaced by a synonym."""
+        return self._with_synonyms(service.phrases())
+
+    def subjects_of(self, service: Service) -> list[str]:
+        """The service's subjects, and each again with one word replaced by a synonym."""
+        return self._with_synonyms(service.subjects)
+
+    def _with_synonyms(self, phrases: list[str]) -> list[str]:
+        """``phrases``, and each again with one word replaced by a synonym.
 
         The synonym keeps the article or clitic of the word it replaces: «الفيزا».
         """
         groups = [[normalize(w) for w in group] for group in self.synonyms]
         found = []
-        for phrase in service.phrases():
+        for phrase in phrases:
             found.append(phrase)
             words = phrase.split()
             for i, word in enumerate(words):

@@ -91,6 +91,12 @@ def found(extractor: CatalogEntityExtractor, text: str, entity: str = "service")
         ("ابي ابلغ عن محل يشغل عمال مو على كفالته", "violation_report"),
         ("ابي ابلغ عن عامل هارب من المؤسسة", "absence_report"),  # a worker, not a firm
         ("كم رسوم رصخة العمل", "work_permit_issue"),  # two letters swapped
+        # Whom a service is for («الشغالة») gives way to what is asked about her ...
+        ("العاملة المنزلية هربت وابي اسوي بلاغ تغيب", "absence_report"),
+        ("السواق الخاص خلص عقده كيف احسب له نهاية الخدمة", "end_of_service_benefit"),
+        # ... and makes a visa a household's recruitment visa.
+        ("كم رسوم فيزا الشغالة", "domestic_worker_recruitment"),
+        ("ابي تأشيرة خادمة من الفلبين", "domestic_worker_recruitment"),
     ],
 )
 def test_services_are_found_by_catalog_id(extractor, text: str, service: str) -> None:
