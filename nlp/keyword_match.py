@@ -26,6 +26,8 @@ _CLITICS = ("و", "ب", "ل")  # stripped only from long words: «بلاغ» kee
 _SUFFIXES = (
     "هما", "تين", "تان", "كم", "هم", "ها", "ات", "ين", "ون", "تي", "نا", "ني", "ه", "ي", "ك", "ت"
 )
+# Pronouns after «ة», which is then written «ت»: «مهنته» is «مهنة» + «ه».
+_PRONOUNS = ("هما", "كم", "هم", "ها", "نا", "ه", "ي", "ك")
 _LONG_VOWELS = frozenset("اوي")
 MIN_STEM = 2
 FUZZY_MIN_STEM = FUZZY_MIN_LENGTH  # «سائل» (asking) is not a misspelt «سائق» (driver)
@@ -115,6 +117,10 @@ def reading(form: str) -> Reading:
         found.add(_root_like(form[1:]))
     if form[:1] in ("ي", "ن") and len(form) >= 4:  # an imperfect verb: «ينقل», «ننقل»
         found.add(_root_like(form[1:], keep_participle=True))
+    for pronoun in _PRONOUNS:  # «مهنته» (his profession) is «مهنه» + «ه»
+        if form.endswith("ت" + pronoun) and len(form) - len(pronoun) >= 4:
+            found.add(stem(form[: -len(pronoun) - 1] + "ه"))
+            break
     return Reading(stem(form), frozenset(s for s in found if len(s) >= MIN_STEM))
 
 
@@ -128,6 +134,12 @@ class Evidence:
     start: int
     end: int
     at: frozenset[int] = frozenset()  # where each word found starts
+    # Where each word that meets any of the key's phrases starts: the words it accounts for.
+    explained: frozenset[int] = frozenset()
+
+    def accounts_for(self, other: Evidence) -> bool:
+        """Whether every word ``other`` found is a word of this key's phrases too."""
+        return other.at <= self.explained
 
     @property
     def strength(self) -> float:
@@ -146,6 +158,7 @@ class KeywordIndex:
         """``phrases`` are (key, phrase) pairs; ``stopwords`` are normalized forms to ignore."""
         self.stop_stems = frozenset(stem(w) for w in stopwords)
         self.phrases: dict[str, list[frozenset[Reading]]] = defaultdict(list)
+        self.vocabulary: dict[str, frozenset[Reading]] = {}
         # Words whose stem is too short to trust alone («فيزا» stems as «فاز» does) count
         # alone only when typed as the catalog writes them.
         self.short_forms: set[str] = set()
@@ -157,8 +170,9 @@ class KeywordIndex:
             if words := frozenset(r for *_, r, _ in readings):
                 self.phrases[key].append(words)
         keys_with: dict[str, int] = defaultdict(int)
-        for key_phrases in self.phrases.values():
-            for s in frozenset().union(*key_phrases):
+        for key, key_phrases in self.phrases.items():
+            self.vocabulary[key] = frozenset().union(*key_phrases)
+            for s in self.vocabulary[key]:
                 keys_with[s] += 1
         total = len(self.phrases)
         self.weights = {s: math.log(total / n) for s, n in keys_with.items()}
@@ -170,10 +184,12 @@ class KeywordIndex:
         self._matches = lru_cache(maxsize=16384)(self._phrase_words_met)
 
     def _phrase_words_met(self, typed: Reading) -> tuple[frozenset[Reading], frozenset[Reading]]:
-        """The phrase words ``typed`` shares a reading with, and those a typo away."""
+        """The phrase words ``typed`` shares a reading with, else those a typo away: a word
+        the catalog uses («تستخدم», of «مستخدمة») is not a misspelt other one («استقدام»)."""
         exact = frozenset().union(*(self.by_stem.get(s, ()) for s in typed.all))
-        typo = frozenset(k for k in self.weights if k not in exact and typed.meets(k))
-        return exact, typo
+        if exact:
+            return exact, frozenset()
+        return exact, frozenset(k for k in self.weights if typed.meets(k))
 
     def _readings(self, text: str) -> list[tuple[int, int, Reading, str]]:
         """(start, end, reading, normalized form) of each content word of ``text``."""
@@ -193,6 +209,10 @@ class KeywordIndex:
         ]
         found = []
         for key, key_phrases in self.phrases.items():
+            vocabulary = self.vocabulary[key]
+            explained = frozenset(
+                a for a, _, _, exact, typo in words if vocabulary & exact or vocabulary & typo
+            )
             best: Evidence | None = None
             for phrase_words in key_phrases:
                 hits = [
@@ -206,7 +226,7 @@ class KeywordIndex:
                 total = sum(self.weights[w] for w in phrase_words) or 1.0
                 start, end = min(h[0] for h in hits), max(h[1] for h in hits)
                 at = frozenset(h[0] for h in hits)
-                candidate = Evidence(key, weight / total, weight, start, end, at)
+                candidate = Evidence(key, weight / total, weight, start, end, at, explained)
                 if best is None or candidate.strength > best.strength:
                     best = candidate
             if best:
@@ -219,20 +239,29 @@ def clear_winner(evidence: list[Evidence], keys: int) -> Evidence | None:
 
     Clear means: most of one phrase (≥ 60 % of its weight, with words shared by at most
     about three keys), and ahead of the runner-up: a quarter more strength, a quarter
-    more coverage, or every word the runner-up found («استرداد قيمة تأشيرة» is a refund,
-    though «تأشيرة» alone wholly covers «تأشيرة عمل»).
+    more coverage, or every word the runner-up found is one of its own («بلاغ» and
+    «غايب» are an absence report's words, not a cancellation's). A key that accounts for
+    every word the strongest found, and for more, is the fuller reading and goes first
+    («استرداد رسوم التأشيرات» is a refund, though «تأشيرات» alone wholly covers «تأشيرات
+    العمل»).
     """
     if not evidence:
         return None
     best = evidence[0]
+    fuller = [
+        e for e in evidence[1:]
+        if e.coverage >= 0.6 and e.accounts_for(best) and not best.accounts_for(e)
+    ]  # fmt: skip
+    best = fuller[0] if fuller else best
     if best.coverage < 0.6 or best.weight < math.log(keys / 3):
         return None
-    if len(evidence) > 1:
-        second = evidence[1]
+    others = [e for e in evidence if e is not best]
+    if others:
+        second = others[0]
         ahead = (
             best.strength >= 1.25 * second.strength
             or best.coverage - second.coverage >= 0.25 - 1e-9
-            or second.at <= best.at
+            or best.accounts_for(second)
         )
         if not ahead:
             return None

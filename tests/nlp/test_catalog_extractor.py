@@ -97,6 +97,12 @@ def found(extractor: CatalogEntityExtractor, text: str, entity: str = "service")
         # ... and makes a visa a household's recruitment visa.
         ("كم رسوم فيزا الشغالة", "domestic_worker_recruitment"),
         ("ابي تأشيرة خادمة من الفلبين", "domestic_worker_recruitment"),
+        # «ة» before a pronoun is written «ت»: «مهنته» is «مهنة» + «ه».
+        ("ابي اغير مهنته لسباك وش الخطوات", "profession_change"),
+        # Every word a cancellation found («بلاغ», «غايب») is an absence report's word.
+        ("هروب بلاغ متى يقدر الكفيل يسويه والعامل غايب", "absence_report"),
+        # «تستخدم» is the catalog's «مستخدمة», not a misspelt «استقدام».
+        ("تأشيرات صادرة ولم تستخدم ابغى استرداد رسومها", "visa_refund"),
     ],
 )
 def test_services_are_found_by_catalog_id(extractor, text: str, service: str) -> None:
