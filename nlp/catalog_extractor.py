@@ -176,9 +176,8 @@ class CatalogEntityExtractor(GraphComponent, EntityExtractorMixin):
     def _prefer_fuller_evidence(
         self, text: str, found: list[dict[str, Any]]
     ) -> list[dict[str, Any]]:
-        """Adds the service the words point at when no phrase named one (or only one that
-        yields to others) or when they name one more, and replaces a phrase match that a
-        fuller one outweighs.
+        """Adds the service the words point at when no phrase named one, or when they wholly
+        cover a phrase of one more, and replaces a phrase match that a fuller one outweighs.
 
         «جددت رخصة العمل» contains the phrase «رخصة العمل» (issuing a permit) but also every
         word of «تجديد رخصة العمل»: the service whose phrase is wholly covered, with more
@@ -196,11 +195,11 @@ class CatalogEntityExtractor(GraphComponent, EntityExtractorMixin):
         best = clear_winner(evidence, len(self.keywords.phrases))
         if best is None or any(e["value"] == best.key for e in services):
             return found
+        if services and best.coverage < 1.0:  # beside a named service, a whole phrase
+            return found
         if named:
-            # A whole phrase is needed beside a named service. One named within the fuller
-            # phrase gives way if it weighs less; one named elsewhere stays, and both count.
-            if best.coverage < 1.0:
-                return found
+            # One named within the fuller phrase gives way if it weighs less; one named
+            # elsewhere stays, and both count.
             weight_of = {e.key: e.weight for e in evidence}
             within = [e for e in named if e["start"] < best.end and best.start < e["end"]]
             if any(weight_of.get(e["value"], 0.0) >= best.weight for e in within):

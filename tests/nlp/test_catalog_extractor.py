@@ -71,6 +71,8 @@ def found(extractor: CatalogEntityExtractor, text: str, entity: str = "service")
         ("هل النطاق الأصفر يمنع تجديد رخص العمل", "work_permit_renewal"),
         ("لو نطاقنا احمر اقدر اجدد رخص العمل؟", "work_permit_renewal"),  # band by its words
         ("وش لون النطاق حق مؤسستي", "nitaqat_inquiry"),
+        # Beside the band, another service needs a whole phrase: «رقم المنشأة» is not one.
+        ("وش المطلوب للاستعلام عن نطاق المنشأة هل يكفي رقم المنشأة", "nitaqat_inquiry"),
         # The runner-up found nothing the winner did not: «تأشيرة» alone is not the
         # recruitment visa when the refund's other words are there too.
         ("هل يمكن استرداد قيمة تأشيرة لم يتم استخدامها", "visa_refund"),
