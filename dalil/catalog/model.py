@@ -76,11 +76,13 @@ class Service(Strict):
         return url
 
     def phrases(self) -> list[str]:
-        """Every way people name this service: the name, its parts in brackets, the aliases
-        and the subjects."""
+        """Every way people name this service: the name, its parts in brackets, the aliases,
+        the subjects and the English name (agents and young clients type it)."""
         name = self.name_ar.replace(")", "(")
         parts = [p.strip() for p in name.split("(") if p.strip()]
-        return list(dict.fromkeys([self.name_ar, *parts, *self.aliases, *self.subjects]))
+        return list(
+            dict.fromkeys([self.name_ar, *parts, *self.aliases, *self.subjects, self.name_en])
+        )
 
 
 class Hours(Strict):

@@ -99,6 +99,9 @@ def found(extractor: CatalogEntityExtractor, text: str, entity: str = "service")
         # ... and makes a visa a household's recruitment visa.
         ("كم رسوم فيزا الشغالة", "domestic_worker_recruitment"),
         ("ابي تأشيرة خادمة من الفلبين", "domestic_worker_recruitment"),
+        # The English name, and English words in the catalog's synonyms.
+        ("what documents do I need for work permit renewal", "work_permit_renewal"),
+        ("ابي احجز appointment بمكتب العمل بالرياض", "office_appointment"),
         # «ة» before a pronoun is written «ت»: «مهنته» is «مهنة» + «ه».
         ("ابي اغير مهنته لسباك وش الخطوات", "profession_change"),
         # Every word a cancellation found («بلاغ», «غايب») is an absence report's word.
