@@ -29,7 +29,7 @@ from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
 
-from nlp.normalize import has_arabic_letter
+from nlp.normalize import has_readable_word
 
 logger = logging.getLogger(__name__)
 
@@ -142,11 +142,10 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
             scores = self.model.decision_function(features)
             exp = np.exp(scores - scores.max(axis=1, keepdims=True))
             probabilities = exp / exp.sum(axis=1, keepdims=True)
-        # A message without an Arabic word or a number (emoji, punctuation, another script)
+        # A message without a readable word or a number (emoji, punctuation, another script)
         # carries no evidence: say so with a flat distribution, not the classes' priors.
         for row, message in enumerate(messages):
-            text = message.get(TEXT) or ""
-            if not has_arabic_letter(text) and not any(ch.isdigit() for ch in text):
+            if not has_readable_word(message.get(TEXT) or ""):
                 probabilities[row] = 1.0 / probabilities.shape[1]
         return probabilities
 

@@ -86,3 +86,12 @@ ARABIC_LETTER = re.compile(r"[\u0621-\u063A\u0641-\u064A]")
 def has_arabic_letter(text: str) -> bool:
     """Whether ``text`` holds at least one Arabic letter (not just emoji, tatweel, Latin)."""
     return bool(ARABIC_LETTER.search(text))
+
+
+def has_readable_word(text: str) -> bool:
+    """Whether ``text`` holds a letter of a script clients here write in (Arabic, or Latin
+    for English and Arabizi: «thanks», «shukran») or a digit; emoji and other scripts alone
+    carry nothing to classify."""
+    return has_arabic_letter(text) or any(
+        (ch.isascii() and ch.isalpha()) or ch.isdigit() for ch in text
+    )

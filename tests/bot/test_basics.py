@@ -33,6 +33,9 @@ def test_greetings_get_the_greeting_however_they_are_typed(agent, greeting: str)
         ("شكراً جزيلاً", "utter_you_are_welcome"),
         ("مع السلامة", "utter_goodbye"),
         ("هل أنت إنسان؟", "utter_iamabot"),
+        # English is understood too (the answers stay in Arabic).
+        ("thanks a lot", "utter_you_are_welcome"),
+        ("are u a robot", "utter_iamabot"),
     ],
 )
 def test_small_talk_gets_its_answer(agent, text: str, reply: str) -> None:
@@ -40,7 +43,7 @@ def test_small_talk_gets_its_answer(agent, text: str, reply: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["asdkjqwe zxmnb", "😀😀😀", "ـــ", "؟؟؟", "how much is the work permit"]
+    "text", ["asdkjqwe zxmnb", "😀😀😀", "ـــ", "؟؟؟", "Привет, как дела", "你好"]
 )
 def test_unreadable_input_gets_a_polite_arabic_fallback(agent, text: str) -> None:
     replies = bot_texts(agent, text, f"fallback-{text}")
