@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from nlp.phrase_match import FUZZY_MIN_LENGTH, variants, within_one_edit, words_of
+from nlp.phrase_match import FUZZY_MIN_LENGTH, typo_of, variants, words_of
 
 _DEFINITE = ("وبال", "وال", "بال", "فال", "كال", "لل", "ال")
 _CLITICS = ("و", "ب", "ل")  # stripped only from long words: «بلاغ» keeps its ب
@@ -102,7 +102,7 @@ class Reading:
         if self.all & other.all:
             return True
         shortest = min(len(self.main), len(other.main))
-        return shortest >= FUZZY_MIN_STEM and within_one_edit(self.main, other.main)
+        return shortest >= FUZZY_MIN_STEM and typo_of(self.main, other.main)
 
 
 @lru_cache(maxsize=65536)

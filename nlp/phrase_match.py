@@ -91,13 +91,20 @@ def within_one_edit(a: str, b: str) -> bool:
     return a[i:] == b[i + 1:]
 
 
+def typo_of(a: str, b: str) -> bool:
+    """True when ``a`` may be ``b`` mistyped: one edit, the first letter kept. People rarely
+    miss the letter a word starts with, and a changed one makes another word: «وعودة» (and
+    return) is not «سعودة»."""
+    return a[:1] == b[:1] and within_one_edit(a, b)
+
+
 @lru_cache(maxsize=65536)
 def word_score(typed: str, known: str) -> float:
     """How well a typed word matches a known word: EXACT, FUZZY or 0."""
     if variants(typed) & variants(known):
         return EXACT
     a, b = _core(typed), _core(known)
-    if min(len(a), len(b)) >= FUZZY_MIN_LENGTH and within_one_edit(a, b):
+    if min(len(a), len(b)) >= FUZZY_MIN_LENGTH and typo_of(a, b):
         return FUZZY
     if len(a) == len(b) >= 4 and _swapped(a, b):  # «رصخة»: fast thumbs, not another word
         return FUZZY

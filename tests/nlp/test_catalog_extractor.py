@@ -140,6 +140,7 @@ def test_entity_offsets_point_at_what_the_user_typed(extractor) -> None:
         "متى تفتح مكاتب العمل",  # «فتح ملف في مكتب العمل» is not named by the office
         "الشغل عندكم زين",  # work, not «شغالة» (a housemaid)
         "وسائل التواصل",  # «وسائل» is not a misspelt «سائق»
+        "كيف اسوي خروج وعودة",  # a typo keeps the first letter: «وعودة» is not «سعودة»
         "🙂🙂",
         "",
     ],
