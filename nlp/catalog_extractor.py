@@ -28,6 +28,12 @@ from nlp.phrase_match import PhraseIndex
 logger = logging.getLogger(__name__)
 
 _PHRASES_FILE = "catalog_phrases.json"
+NOT_OURS = "not_ours"  # another agency's service: its words name none of ours
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    """``text`` with ``start``..``end`` spaced out, every other offset kept."""
+    return text[:start] + " " * (end - start) + text[end:]
 
 
 def catalog_phrases(path: str | Path) -> list[dict[str, Any]]:
@@ -46,6 +52,7 @@ def catalog_phrases(path: str | Path) -> list[dict[str, Any]]:
                 | ({"subject": True} if phrase in subjects else {})
                 | ({"narrows": service.narrows} if service.narrows else {})
             )
+    phrases += [{"entity": NOT_OURS, "value": "", "phrase": p} for p in catalog.not_ours()]
     phrases += [
         {"entity": "city", "value": office.city, "phrase": phrase}
         for office in catalog.general.offices
@@ -144,6 +151,9 @@ class CatalogEntityExtractor(GraphComponent, EntityExtractorMixin):
             subjects = set()  # where a service is named only by whom it is for
             for match in self.index.find(text):
                 entity, value = match.key.split("\t")
+                if entity == NOT_OURS:  # «رخصة القيادة»: no word of it names a service
+                    text = _blank(text, match.start, match.end)
+                    continue
                 if (value, match.phrase) in self.subjects:
                     subjects.add((match.start, value))
                 found.append(
@@ -188,7 +198,7 @@ class CatalogEntityExtractor(GraphComponent, EntityExtractorMixin):
         named = [e for e in services if e["value"] not in self.yielding]
         for e in services:  # weigh only the words outside a yielding service's name
             if e["value"] in self.yielding:
-                text = text[: e["start"]] + " " * (e["end"] - e["start"]) + text[e["end"] :]
+                text = _blank(text, e["start"], e["end"])
         evidence = self.keywords.evidence(text)
         if services:  # beside a named service, words pointing at a yielding one don't count
             evidence = [e for e in evidence if e.key not in self.yielding]

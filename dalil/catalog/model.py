@@ -186,6 +186,9 @@ class Catalog(Strict):
     # Words people use for one another in service names («تصريح عمل» is «رخصة عمل»):
     # every phrase holding one of them is also known with each of the others.
     synonyms: list[conlist(Word, min_items=2)] = []
+    # Other agencies' services whose names share words with ours («رخصة القيادة» is not a
+    # work permit, «تأشيرة زيارة» not a recruitment visa): never read as one of ours.
+    not_our_services: list[Text] = []
     services: list[Service]
     general: General
     messages: Messages
@@ -219,6 +222,10 @@ class Catalog(Strict):
     def phrases_of(self, service: Service) -> list[str]:
         """The service's phrases, and each again with one word replaced by a synonym."""
         return self._with_synonyms(service.phrases())
+
+    def not_ours(self) -> list[str]:
+        """Other agencies' service names, and each again with one word replaced by a synonym."""
+        return self._with_synonyms(self.not_our_services)
 
     def subjects_of(self, service: Service) -> list[str]:
         """The service's subjects, and each again with one word replaced by a synonym."""

@@ -141,6 +141,9 @@ def test_entity_offsets_point_at_what_the_user_typed(extractor) -> None:
         "الشغل عندكم زين",  # work, not «شغالة» (a housemaid)
         "وسائل التواصل",  # «وسائل» is not a misspelt «سائق»
         "كيف اسوي خروج وعودة",  # a typo keeps the first letter: «وعودة» is not «سعودة»
+        # Other agencies' services, listed in the catalog as not ours.
+        "كيف اجدد رخصة القيادة",
+        "كم رسوم فيزا الزيارة العائلية",
         "🙂🙂",
         "",
     ],
