@@ -26,7 +26,7 @@ _CLITICS = ("و", "ب", "ل")  # stripped only from long words: «بلاغ» kee
 _SUFFIXES = (
     "هما", "تين", "تان", "كم", "هم", "ها", "ات", "ين", "ون", "تي", "نا", "ني", "ه", "ي", "ك", "ت"
 )
-# Pronouns after «ة», which is then written «ت»: «مهنته» is «مهنة» + «ه».
+# Pronouns after «ة» (then written «ت») or a verb's «ت»: «مهنته», «ألغيته».
 _PRONOUNS = ("هما", "كم", "هم", "ها", "نا", "ه", "ي", "ك")
 _LONG_VOWELS = frozenset("اوي")
 MIN_STEM = 2
@@ -117,9 +117,10 @@ def reading(form: str) -> Reading:
         found.add(_root_like(form[1:]))
     if form[:1] in ("ي", "ن") and len(form) >= 4:  # an imperfect verb: «ينقل», «ننقل»
         found.add(_root_like(form[1:], keep_participle=True))
-    for pronoun in _PRONOUNS:  # «مهنته» (his profession) is «مهنه» + «ه»
+    for pronoun in _PRONOUNS:  # «مهنته» is «مهنة» + «ه», «ألغيته» is «ألغيت» + «ه»
         if form.endswith("ت" + pronoun) and len(form) - len(pronoun) >= 4:
-            found.add(stem(form[: -len(pronoun) - 1] + "ه"))
+            base = form[: -len(pronoun)]
+            found |= reading(base).all | reading(base[:-1] + "ه").all
             break
     return Reading(stem(form), frozenset(s for s in found if len(s) >= MIN_STEM))
 

@@ -104,6 +104,7 @@ def found(extractor: CatalogEntityExtractor, text: str, entity: str = "service")
         ("ابي احجز appointment بمكتب العمل بالرياض", "office_appointment"),
         # «ة» before a pronoun is written «ت»: «مهنته» is «مهنة» + «ه».
         ("ابي اغير مهنته لسباك وش الخطوات", "profession_change"),
+        ("سويت بلاغ هروب بالغلط وبغيت الغيته كيف", "absence_report_cancel"),  # «الغيت» + «ه»
         # Every word a cancellation found («بلاغ», «غايب») is an absence report's word.
         ("هروب بلاغ متى يقدر الكفيل يسويه والعامل غايب", "absence_report"),
         # «تستخدم» is the catalog's «مستخدمة», not a misspelt «استقدام».
