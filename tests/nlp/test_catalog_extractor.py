@@ -142,6 +142,7 @@ def test_entity_offsets_point_at_what_the_user_typed(extractor) -> None:
         "الشغل عندكم زين",  # work, not «شغالة» (a housemaid)
         "وسائل التواصل",  # «وسائل» is not a misspelt «سائق»
         "كيف اسوي خروج وعودة",  # a typo keeps the first letter: «وعودة» is not «سعودة»
+        "وش لازم يكون عندي قبل اسجل",  # «يكون» (to be) is no stem of a loanword
         # Other agencies' services, listed in the catalog as not ours.
         "كيف اجدد رخصة القيادة",
         "كم رسوم فيزا الزيارة العائلية",
