@@ -99,10 +99,16 @@ class Reading:
 
     def meets(self, other: Reading) -> bool:
         """Whether the two words may be the same word."""
-        if self.all & other.all:
+        if any(_shared(s, self, other) for s in self.all & other.all):
             return True
         shortest = min(len(self.main), len(other.main))
         return shortest >= FUZZY_MIN_STEM and typo_of(self.main, other.main)
+
+
+def _shared(stem: str, one: Reading, other: Reading) -> bool:
+    """Whether a stem both words have makes them one word. Two letters do only as one's
+    main reading: «كن» of «يكون» (is) and of «أكاونت» (an account) are both leftovers."""
+    return len(stem) >= 3 or stem in (one.main, other.main)
 
 
 @lru_cache(maxsize=65536)
@@ -187,7 +193,9 @@ class KeywordIndex:
     def _phrase_words_met(self, typed: Reading) -> tuple[frozenset[Reading], frozenset[Reading]]:
         """The phrase words ``typed`` shares a reading with, else those a typo away: a word
         the catalog uses («تستخدم», of «مستخدمة») is not a misspelt other one («استقدام»)."""
-        exact = frozenset().union(*(self.by_stem.get(s, ()) for s in typed.all))
+        exact = frozenset(
+            k for s in typed.all for k in self.by_stem.get(s, ()) if _shared(s, typed, k)
+        )
         if exact:
             return exact, frozenset()
         return exact, frozenset(k for k in self.weights if typed.meets(k))
