@@ -51,6 +51,7 @@ def catalog_phrases(path: str | Path) -> list[dict[str, Any]]:
                 | ({"yields": True} if service.yields_to_others else {})
                 | ({"subject": True} if phrase in subjects else {})
                 | ({"narrows": service.narrows} if service.narrows else {})
+                | ({"acts_on": service.acts_on} if service.acts_on else {})
             )
     phrases += [{"entity": NOT_OURS, "value": "", "phrase": p} for p in catalog.not_ours()]
     phrases += [
@@ -96,6 +97,8 @@ class CatalogEntityExtractor(GraphComponent, EntityExtractorMixin):
                                   if p.get("subject"))  # fmt: skip
         self.broader = {p["value"]: frozenset(p["narrows"]) for p in self.phrases
                         if p.get("narrows")}  # fmt: skip
+        self.acts_on = {p["value"]: frozenset(p["acts_on"]) for p in self.phrases
+                        if p.get("acts_on")}  # fmt: skip
         self.index = PhraseIndex(
             ((f"{p['entity']}\t{p['value']}", p["phrase"]) for p in self.phrases),
             STOPWORDS | NEUTRAL_FORMS,
@@ -166,11 +169,16 @@ class CatalogEntityExtractor(GraphComponent, EntityExtractorMixin):
                     }
                 )
             found = self._narrowest(self._prefer_fuller_evidence(text, found), subjects)
-            # The service asked about first; one that yields (a Nitaqat band) or is named
-            # only by whom it is for («الشغالة») after others.
-            found.sort(key=lambda e: (e["entity"] == "service" and (
-                e["value"] in self.yielding or (e["start"], e["value"]) in subjects
-            ), e["start"]))  # fmt: skip
+            named = {e["value"] for e in found if e["entity"] == "service"}
+            # The service asked about first: one done to another named («شكوى» about «نهاية
+            # الخدمة») before it; one that yields (a Nitaqat band) or is named only by whom
+            # it is for («الشغالة») after others.
+            found.sort(key=lambda e: (
+                not (e["entity"] == "service" and self.acts_on.get(e["value"], set()) & named),
+                e["entity"] == "service" and (
+                    e["value"] in self.yielding or (e["start"], e["value"]) in subjects),
+                e["start"],
+            ))  # fmt: skip
             found = self.add_extractor_name(found)
             message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
         return messages

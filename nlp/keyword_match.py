@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from nlp.phrase_match import FUZZY_MIN_LENGTH, typo_of, variants, words_of
 
-_DEFINITE = ("وبال", "وال", "بال", "فال", "كال", "لل", "ال")
+_DEFINITE = ("وبال", "وهال", "وال", "بال", "فال", "كال", "هال", "لل", "ال")  # «هال»: «this»
 _CLITICS = ("و", "ب", "ل")  # stripped only from long words: «بلاغ» keeps its ب
 # Pronoun («ني» of «ينقلني»), plural and dual endings, and the past-tense «ت» of «جددت».
 _SUFFIXES = (
@@ -91,8 +91,8 @@ class Reading:
     another way, the stem without the «ا» of a participle («هارب» meets «هروب»), without
     stripping a leading «ال» (part of «الغاء», «التزام») or a long word's first «ب»/«و»
     (part of «بلاغات», «وظيفة»), with a short word's «و»/«ف» removed («وهرب»), or without
-    an imperfect verb's «ي»/«ن» («ينقل», «ننقل»). Typos are forgiven on the main stem
-    only."""
+    an imperfect verb's «ي»/«ن» («ينقل», «ننقل») or a passive's «ين» («ينلغي»), and a
+    word before a pronoun («مهنته», «ألغيته»). Typos are forgiven on the main stem only."""
 
     main: str
     all: frozenset[str]
@@ -123,6 +123,8 @@ def reading(form: str) -> Reading:
         found.add(_root_like(form[1:]))
     if form[:1] in ("ي", "ن") and len(form) >= 4:  # an imperfect verb: «ينقل», «ننقل»
         found.add(_root_like(form[1:], keep_participle=True))
+    if form[:2] in ("ين", "تن") and len(form) >= 5:  # a passive: «ينلغي», «ينشال»
+        found.add(_root_like(form[2:], keep_participle=True))
     for pronoun in _PRONOUNS:  # «مهنته» is «مهنة» + «ه», «ألغيته» is «ألغيت» + «ه»
         if form.endswith("ت" + pronoun) and len(form) - len(pronoun) >= 4:
             base = form[: -len(pronoun)]

@@ -16,8 +16,12 @@ from nlp.normalize import DEFAULT_OPTIONS
 from nlp.segment import split_tokens
 
 # Longest first, so «وبال» is stripped before «و».
-_PREFIXES = ("وبال", "وال", "بال", "فال", "كال", "لل", "ال", "وب", "ول", "و", "ب", "ل", "ف", "ك")
-_DEFINITE = ("وال", "بال", "فال", "كال", "لل", "ال")
+# «هال» is the Gulf «this»: «هالخدمة», «هالمخالفة».
+_PREFIXES = (
+    "وبال", "وهال", "وال", "بال", "فال", "كال", "هال", "لل", "ال",
+    "وب", "ول", "و", "ب", "ل", "ف", "ك",
+)  # fmt: skip
+_DEFINITE = ("وهال", "وال", "بال", "فال", "كال", "هال", "لل", "ال")
 # Shorter words match exactly, or with two neighbouring letters swapped: one other edit
 # turns a four-letter word into another word («تمام», «دوام» and «دمام»).
 FUZZY_MIN_LENGTH = 5

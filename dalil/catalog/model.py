@@ -68,6 +68,9 @@ class Service(Strict):
     # Services this one is a narrower case of (a household's recruitment is a
     # recruitment): a message naming both («تأشيرة شغالة») is about this one.
     narrows: list[Identifier] = []
+    # Services this one is done to or about (a complaint about end-of-service pay, the
+    # cancellation of an absence report): a message naming both is about this one.
+    acts_on: list[Identifier] = []
 
     @validator("e_service_url")
     def _https_only(cls, url: HttpUrl) -> HttpUrl:  # noqa: N805 - pydantic validator
@@ -211,12 +214,13 @@ class Catalog(Strict):
                     )
                 owner[key] = service.id
         for service in values["services"]:
-            for broader in service.narrows:
-                if broader not in seen_ids or broader == service.id:
-                    raise ValueError(
-                        f"service '{service.id}': narrows '{broader}', which is not another "
-                        "service of the catalog"
-                    )
+            for field in ("narrows", "acts_on"):
+                for other in getattr(service, field):
+                    if other not in seen_ids or other == service.id:
+                        raise ValueError(
+                            f"service '{service.id}': {field} '{other}', which is not "
+                            "another service of the catalog"
+                        )
         return values
 
     def phrases_of(self, service: Service) -> list[str]:

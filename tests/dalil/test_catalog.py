@@ -97,9 +97,10 @@ def test_an_alias_shared_by_two_services_is_refused(raw: dict) -> None:
         parse_catalog(raw, "catalog.yml")
 
 
-def test_narrowing_a_service_that_does_not_exist_is_refused(raw: dict) -> None:
-    raw["services"][0]["narrows"] = ["recruitment_visas"]
-    with pytest.raises(CatalogError, match="narrows 'recruitment_visas'"):
+@pytest.mark.parametrize("field", ["narrows", "acts_on"])
+def test_relating_to_a_service_that_does_not_exist_is_refused(raw: dict, field: str) -> None:
+    raw["services"][0][field] = ["recruitment_visas"]
+    with pytest.raises(CatalogError, match=f"{field} 'recruitment_visas'"):
         parse_catalog(raw, "catalog.yml")
 
 

@@ -105,6 +105,11 @@ def found(extractor: CatalogEntityExtractor, text: str, entity: str = "service")
         # «ة» before a pronoun is written «ت»: «مهنته» is «مهنة» + «ه».
         ("ابي اغير مهنته لسباك وش الخطوات", "profession_change"),
         ("سويت بلاغ هروب بالغلط وبغيت الغيته كيف", "absence_report_cancel"),  # «الغيت» + «ه»
+        ("كفيلي مسوي علي بلاغ هروب كيف ينشال", "absence_report_cancel"),  # a passive verb
+        ("وين ابلغ عن هالمخالفه", "violation_report"),  # «هال» (this) is an article
+        # A service done about another one named beside it is the one asked about.
+        ("الكفيل ما عطاني نهاية الخدمة وابي اشتكي عليه", "labor_complaint"),
+        ("رفعت بلاغ تغيب على العامل وبعدين رجع ابي الغاء البلاغ كم ياخذ", "absence_report_cancel"),
         # Every word a cancellation found («بلاغ», «غايب») is an absence report's word.
         ("هروب بلاغ متى يقدر الكفيل يسويه والعامل غايب", "absence_report"),
         # «تستخدم» is the catalog's «مستخدمة», not a misspelt «استقدام».
