@@ -125,6 +125,8 @@ def reading(form: str) -> Reading:
         found.add(_root_like(form[1:], keep_participle=True))
     if form[:2] in ("ين", "تن") and len(form) >= 5:  # a passive: «ينلغي», «ينشال»
         found.add(_root_like(form[2:], keep_participle=True))
+    if form[:2] == "مت" and len(form) >= 5:  # a participle: «متغيب» is «تغيب»
+        found.add(_root_like(form[1:], keep_participle=True))
     for pronoun in _PRONOUNS:  # «مهنته» is «مهنة» + «ه», «ألغيته» is «ألغيت» + «ه»
         if form.endswith("ت" + pronoun) and len(form) - len(pronoun) >= 4:
             base = form[: -len(pronoun)]

@@ -106,6 +106,10 @@ def found(extractor: CatalogEntityExtractor, text: str, entity: str = "service")
         ("ابي اغير مهنته لسباك وش الخطوات", "profession_change"),
         ("سويت بلاغ هروب بالغلط وبغيت الغيته كيف", "absence_report_cancel"),  # «الغيت» + «ه»
         ("كفيلي مسوي علي بلاغ هروب كيف ينشال", "absence_report_cancel"),  # a passive verb
+        ("العامل متغيب من عشرة ايام كيف ابلغ عنه", "absence_report"),  # «متغيب» is «تغيب»
+        ("ابغى استقدم مربية لعيالي كم التكلفة", "domestic_worker_recruitment"),
+        # «السجل التجاري» is another agency's: its «سجل» is not «تسجيل منشأة».
+        ("الاستعلام عن النطاق يحتاج السجل التجاري ولا رقم المنشأة", "nitaqat_inquiry"),
         ("وين ابلغ عن هالمخالفه", "violation_report"),  # «هال» (this) is an article
         # A service done about another one named beside it is the one asked about.
         ("الكفيل ما عطاني نهاية الخدمة وابي اشتكي عليه", "labor_complaint"),
