@@ -107,8 +107,11 @@ class Reading:
 
 def _shared(stem: str, one: Reading, other: Reading) -> bool:
     """Whether a stem both words have makes them one word. Two letters do only as one's
-    main reading: «كن» of «يكون» (is) and of «أكاونت» (an account) are both leftovers."""
-    return len(stem) >= 3 or stem in (one.main, other.main)
+    main reading, or for a word whose main reading is that short («إلغاء»): «كن» of «يكون»
+    (is) and of «أكاونت» (an account) are both leftovers."""
+    return len(stem) >= 3 or stem in (one.main, other.main) or min(
+        len(one.main), len(other.main)
+    ) < 2
 
 
 @lru_cache(maxsize=65536)

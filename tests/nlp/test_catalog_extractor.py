@@ -106,6 +106,8 @@ def found(extractor: CatalogEntityExtractor, text: str, entity: str = "service")
         ("ابي اغير مهنته لسباك وش الخطوات", "profession_change"),
         ("سويت بلاغ هروب بالغلط وبغيت الغيته كيف", "absence_report_cancel"),  # «الغيت» + «ه»
         ("كفيلي مسوي علي بلاغ هروب كيف ينشال", "absence_report_cancel"),  # a passive verb
+        ("منو اللي يقدر يلغي بلاغ الانقطاع", "absence_report_cancel"),  # «يلغي» is «إلغاء»
+        ("عندي ورشة تشغل عمال بدون عقود ابي ابلغ عنها", "violation_report"),  # «ورشة» = «محل»
         ("العامل متغيب من عشرة ايام كيف ابلغ عنه", "absence_report"),  # «متغيب» is «تغيب»
         ("ابغى استقدم مربية لعيالي كم التكلفة", "domestic_worker_recruitment"),
         # «السجل التجاري» is another agency's: its «سجل» is not «تسجيل منشأة».
