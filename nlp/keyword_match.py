@@ -98,20 +98,19 @@ class Reading:
     all: frozenset[str]
 
     def meets(self, other: Reading) -> bool:
-        """Whether the two words may be the same word."""
+        """Whether this typed word may be the catalog word ``other``."""
         if any(_shared(s, self, other) for s in self.all & other.all):
             return True
         shortest = min(len(self.main), len(other.main))
         return shortest >= FUZZY_MIN_STEM and typo_of(self.main, other.main)
 
 
-def _shared(stem: str, one: Reading, other: Reading) -> bool:
-    """Whether a stem both words have makes them one word. Two letters do only as one's
-    main reading, or for a word whose main reading is that short («إلغاء»): «كن» of «يكون»
-    (is) and of «أكاونت» (an account) are both leftovers."""
-    return len(stem) >= 3 or stem in (one.main, other.main) or min(
-        len(one.main), len(other.main)
-    ) < 2
+def _shared(stem: str, typed: Reading, known: Reading) -> bool:
+    """Whether a stem a typed word shares with a catalog word makes them one word. Two
+    letters do only as the catalog word's main reading, or for one whose main reading is
+    shorter («إلغاء»): «كن» of «يكون» (is) is no «أكاونت» (account), «لس» of «لسا» (still)
+    no «فلوس» (money)."""
+    return len(stem) >= 3 or stem == known.main or len(known.main) < 2
 
 
 @lru_cache(maxsize=65536)
@@ -125,6 +124,8 @@ def reading(form: str) -> Reading:
     if form[:1] in ("و", "ف") and len(form) == 4:
         found.add(_root_like(form[1:]))
     if form[:1] in ("ي", "ن") and len(form) >= 4:  # an imperfect verb: «ينقل», «ننقل»
+        found.add(_root_like(form[1:], keep_participle=True))
+    if form[:2] == "تت" and len(form) >= 5:  # «تتجدد» (it is renewed) is «تجديد»
         found.add(_root_like(form[1:], keep_participle=True))
     if form[:2] in ("ين", "تن") and len(form) >= 5:  # a passive: «ينلغي», «ينشال»
         found.add(_root_like(form[2:], keep_participle=True))

@@ -108,6 +108,11 @@ def found(extractor: CatalogEntityExtractor, text: str, entity: str = "service")
         ("كفيلي مسوي علي بلاغ هروب كيف ينشال", "absence_report_cancel"),  # a passive verb
         ("منو اللي يقدر يلغي بلاغ الانقطاع", "absence_report_cancel"),  # «يلغي» is «إلغاء»
         ("عندي ورشة تشغل عمال بدون عقود ابي ابلغ عنها", "violation_report"),  # «ورشة» = «محل»
+        ("ابي ابلغ عن شركة مشغلة عمال بدون عقود", "violation_report"),
+        ("وين ابلغ عن سعودة وهمية", "violation_report"),  # a violation, not the certificate
+        ("رخصة العمل ما تتجدد وش المطلوب", "work_permit_renewal"),  # «تتجدد» is «تجديد»
+        ("كم رسوم التأشيرة لسا نفسها", "recruitment_visa"),  # «لسا» (still) is not «فلوس»
+        ("can I check nitaqat of my company", "nitaqat_inquiry"),
         ("العامل متغيب من عشرة ايام كيف ابلغ عنه", "absence_report"),  # «متغيب» is «تغيب»
         ("ابغى استقدم مربية لعيالي كم التكلفة", "domestic_worker_recruitment"),
         # «السجل التجاري» is another agency's: its «سجل» is not «تسجيل منشأة».
