@@ -44,9 +44,12 @@ STOPWORDS = frozenset(
 )
 # Words said of any service whose stem is a service's: "new" («حساب جديد», «رخصة عمل
 # جديدة») stems as «تجديد» (renewal), "Saudi" («موظفين سعوديين») as «السعودة» (the
-# Saudization certificate). Compared as whole words (with or without «ال» or a clitic),
-# never stemmed, and never read as a typo of another word.
-NEUTRAL_FORMS = frozenset("جديد جديده سعودي سعوديه سعوديين سعوديون".split())
+# Saudization certificate), "check" («أشيك», from English) as «أشتكي» (complain).
+# Compared as whole words (with or without «ال» or a clitic), never stemmed, and never
+# read as a typo of another word.
+NEUTRAL_FORMS = frozenset(
+    "جديد جديده سعودي سعوديه سعوديين سعوديون اشيك يشيك تشيك نشيك".split()
+)
 
 
 @lru_cache(maxsize=65536)

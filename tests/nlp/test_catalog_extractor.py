@@ -113,6 +113,8 @@ def found(extractor: CatalogEntityExtractor, text: str, entity: str = "service")
         ("رخصة العمل ما تتجدد وش المطلوب", "work_permit_renewal"),  # «تتجدد» is «تجديد»
         ("كم رسوم التأشيرة لسا نفسها", "recruitment_visa"),  # «لسا» (still) is not «فلوس»
         ("can I check nitaqat of my company", "nitaqat_inquiry"),
+        ("وين اشيك على نطاق شركتي", "nitaqat_inquiry"),  # «أشيك» (check) is no complaint
+        ("وش اجيب معي للموعد", "office_appointment"),  # «أجيب» (bring) names no housemaid
         ("العامل متغيب من عشرة ايام كيف ابلغ عنه", "absence_report"),  # «متغيب» is «تغيب»
         ("ابغى استقدم مربية لعيالي كم التكلفة", "domestic_worker_recruitment"),
         # «السجل التجاري» is another agency's: its «سجل» is not «تسجيل منشأة».
@@ -158,6 +160,7 @@ def test_entity_offsets_point_at_what_the_user_typed(extractor) -> None:
         "الشغل عندكم زين",  # work, not «شغالة» (a housemaid)
         "وسائل التواصل",  # «وسائل» is not a misspelt «سائق»
         "كيف اسوي خروج وعودة",  # a typo keeps the first letter: «وعودة» is not «سعودة»
+        "ابي اشيك على حالة الشركة",
         "وش لازم يكون عندي قبل اسجل",  # «يكون» (to be) is no stem of a loanword
         # Other agencies' services, listed in the catalog as not ours.
         "كيف اجدد رخصة القيادة",
