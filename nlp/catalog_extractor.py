@@ -38,7 +38,8 @@ def _blank(text: str, start: int, end: int) -> str:
 
 def catalog_phrases(path: str | Path) -> list[dict[str, Any]]:
     """Every (entity, value, phrase) the catalog defines, validated by the catalog loader,
-    with how a service's phrase gives way to others (``yields``, ``subject``, ``narrows``)."""
+    with how a service's phrase relates to others (``yields``, ``subject``, ``narrows``,
+    ``acts_on``) and other agencies' names that are none of ours."""
     from dalil.catalog import load_catalog
 
     catalog = load_catalog(path)
@@ -169,19 +170,26 @@ class CatalogEntityExtractor(GraphComponent, EntityExtractorMixin):
                     }
                 )
             found = self._narrowest(self._prefer_fuller_evidence(text, found), subjects)
-            named = {e["value"] for e in found if e["entity"] == "service"}
-            # The service asked about first: one done to another named («شكوى» about «نهاية
-            # الخدمة») before it; one that yields (a Nitaqat band) or is named only by whom
-            # it is for («الشغالة») after others.
-            found.sort(key=lambda e: (
-                not (e["entity"] == "service" and self.acts_on.get(e["value"], set()) & named),
-                e["entity"] == "service" and (
-                    e["value"] in self.yielding or (e["start"], e["value"]) in subjects),
-                e["start"],
-            ))  # fmt: skip
-            found = self.add_extractor_name(found)
+            found = self.add_extractor_name(self._asked_first(found, subjects))
             message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
         return messages
+
+    def _asked_first(
+        self, found: list[dict[str, Any]], subjects: set[tuple[int, str]]
+    ) -> list[dict[str, Any]]:
+        """``found`` in text order, the service asked about first: one done to another named
+        («شكوى» about «نهاية الخدمة») before it, one that yields (a Nitaqat band) or is
+        named only by whom it is for («الشغالة») after the others."""
+        named = {e["value"] for e in found if e["entity"] == "service"}
+
+        def order(entity: dict[str, Any]) -> tuple[bool, bool, int]:
+            service = entity["entity"] == "service"
+            value = entity["value"]
+            acts = service and bool(self.acts_on.get(value, frozenset()) & named)
+            gives_way = service and (value in self.yielding or (entity["start"], value) in subjects)
+            return not acts, gives_way, entity["start"]
+
+        return sorted(found, key=order)
 
     def _narrowest(
         self, found: list[dict[str, Any]], subjects: set[tuple[int, str]]
