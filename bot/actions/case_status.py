@@ -11,7 +11,7 @@ import logging
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -169,5 +169,10 @@ class ActionCaseLookupCancelled(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         """Confirms the cancellation."""
-        dispatcher.utter_message(response="utter_case_lookup_cancelled")
-        return cleared()
+        return stop_lookup(dispatcher)
+
+
+def stop_lookup(dispatcher: CollectingDispatcher) -> list[EventType]:
+    """Ends the lookup form, says so, and forgets what was typed."""
+    dispatcher.utter_message(response="utter_case_lookup_cancelled")
+    return [ActiveLoop(None), SlotSet("requested_slot", None), *cleared()]

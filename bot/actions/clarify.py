@@ -8,12 +8,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.actions.case_status import stop_lookup
 from bot.actions.catalog_answers import answer, aspect_asked, latest_entity
 from dalil.catalog import load_catalog, render
 from nlp.normalize import has_arabic_letter
 
 GUESSES = 2
 SERVICE_INTENTS = {*render.INTENT_ASPECTS, "inform"}
+STOP_INTENTS = {"deny", "cancel"}  # either ends the case-status form
 
 
 def previous_bot_action(tracker: Tracker) -> str | None:
@@ -40,6 +42,11 @@ class ActionClarify(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         """Asks, or after a failed clarification, offers to hand over to an agent."""
+        ranking = tracker.latest_message.get("intent_ranking") or []
+        guesses = [g.get("name") for g in ranking if g.get("name") != "nlu_fallback"][:GUESSES]
+        if tracker.active_loop_name and len(guesses) == GUESSES and set(guesses) <= STOP_INTENTS:
+            # «لا ابي» mid-lookup: «no» or «cancel», both stop it; asking which wastes a turn.
+            return stop_lookup(dispatcher)
         if previous_bot_action(tracker) == self.name():
             dispatcher.utter_message(response="utter_offer_human")
             return []
@@ -50,8 +57,6 @@ class ActionClarify(Action):
         catalog = load_catalog()
         service_id = latest_entity(tracker, "service") or tracker.get_slot("service")
         service = catalog.service(service_id) if service_id in catalog.service_ids() else None
-        ranking = tracker.latest_message.get("intent_ranking") or []
-        guesses = [g.get("name") for g in ranking if g.get("name") != "nlu_fallback"][:GUESSES]
         same = {aspect_asked(tracker, g) for g in guesses if g in SERVICE_INTENTS}
         agreeing = len(guesses) == GUESSES and set(guesses) <= SERVICE_INTENTS and len(same) == 1
         if service and agreeing:

@@ -19,6 +19,7 @@ def tracker(
     slots: dict[str, Any] | None = None,
     ranking: list[dict[str, Any]] | None = None,
     events: list[dict[str, Any]] | None = None,
+    active_loop: str | None = None,
 ) -> Tracker:
     """A conversation whose latest user message is ``text``, parsed as given."""
     message = {
@@ -27,7 +28,8 @@ def tracker(
         "entities": entities or [],
         "intent_ranking": ranking or [],
     }
-    return Tracker("user", slots or {}, message, events or [], False, None, {}, "action_listen")
+    loop = {"name": active_loop} if active_loop else {}
+    return Tracker("user", slots or {}, message, events or [], False, None, loop, "action_listen")
 
 
 def run(action, state: Tracker) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -142,3 +144,18 @@ def test_clarify_answers_when_both_guesses_give_the_same_answer() -> None:
     catalog = load_catalog()
     expected = render.service_answer(catalog, catalog.service("worker_transfer"), "overview")
     assert messages[0]["text"] == expected.text
+
+
+def test_clarify_stops_the_lookup_when_both_guesses_mean_stop() -> None:
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.4},
+        {"name": "deny", "confidence": 0.43},
+        {"name": "cancel", "confidence": 0.34},
+    ]
+    slots = {"request_number": "48213377", "requested_slot": "national_id"}
+    state = tracker("لا ابي", "nlu_fallback", slots=slots, ranking=ranking,
+                    active_loop="case_status_form")  # fmt: skip
+    messages, events = run(ActionClarify(), state)
+    assert [m["response"] for m in messages] == ["utter_case_lookup_cancelled"]
+    assert any(e["event"] == "active_loop" and e["name"] is None for e in events)
+    assert slot_events(events)["request_number"] is None
