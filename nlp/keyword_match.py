@@ -18,9 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from nlp.phrase_match import FUZZY_MIN_LENGTH, typo_of, variants, words_of
+from nlp.phrase_match import DEFINITE, FUZZY_MIN_LENGTH, typo_of, variants, words_of
 
-_DEFINITE = ("وبال", "وهال", "وال", "بال", "فال", "كال", "هال", "لل", "ال")  # «هال»: «this»
 _CLITICS = ("و", "ب", "ل")  # stripped only from long words: «بلاغ» keeps its ب
 # Pronoun («ني» of «ينقلني»), plural and dual endings, and the past-tense «ت» of «جددت».
 _SUFFIXES = (
@@ -63,7 +62,7 @@ def stem(form: str) -> str:
 
 def _without_article(form: str) -> str:
     """``form`` without «ال» (or «وال», «بال», …), else without a long word's clitic."""
-    for prefix in _DEFINITE:
+    for prefix in DEFINITE:
         if form.startswith(prefix) and len(form) - len(prefix) >= 3:
             return form[len(prefix) :]
     # «بوابة» keeps its ب: what a clitic leaves does not start with «و».
@@ -122,7 +121,7 @@ def reading(form: str) -> Reading:
     found = {stem(form), _root_like(_without_article(form))}
     if form.startswith("ال"):
         found.add(_root_like(form))
-    if form[:1] in _CLITICS and not form.startswith(_DEFINITE):
+    if form[:1] in _CLITICS and not form.startswith(DEFINITE):
         found.add(_root_like(form, keep_participle=True))
     if form[:1] in ("و", "ف") and len(form) == 4:
         found.add(_root_like(form[1:]))

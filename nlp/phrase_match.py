@@ -21,7 +21,8 @@ _PREFIXES = (
     "وبال", "وهال", "وال", "بال", "فال", "كال", "هال", "لل", "ال",
     "وب", "ول", "و", "ب", "ل", "ف", "ك",
 )  # fmt: skip
-_DEFINITE = ("وهال", "وال", "بال", "فال", "كال", "هال", "لل", "ال")
+# The article with what may lead it: «وال», «بال», «هال» (this)… shared with keyword_match.
+DEFINITE = ("وبال", "وهال", "وال", "بال", "فال", "كال", "هال", "لل", "ال")
 # Shorter words match exactly, or with two neighbouring letters swapped: one other edit
 # turns a four-letter word into another word («تمام», «دوام» and «دمام»).
 FUZZY_MIN_LENGTH = 5
@@ -72,7 +73,7 @@ def variants(form: str) -> frozenset[str]:
 
 
 def _core(form: str) -> str:
-    for prefix in _DEFINITE:
+    for prefix in DEFINITE:
         if form.startswith(prefix) and len(form) - len(prefix) >= 3:
             return form[len(prefix):]
     return form
