@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from bench.nlu_eval import HELDOUT, train_model  # noqa: E402
+from bench.nlu_eval import ASKED, train_model  # noqa: E402
 from dalil import project  # noqa: E402
 from dalil.cases.seed import sample_cases  # noqa: E402
 from dalil.processes import action_server, case_service, rasa_server  # noqa: E402
@@ -49,7 +49,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     args = parser.parse_args()
 
-    texts = [item["text"] for item in yaml.safe_load(HELDOUT.read_text(encoding="utf-8"))]
+    texts = [item["text"] for item in yaml.safe_load(ASKED.read_text(encoding="utf-8"))]
     texts = (texts * (args.requests // len(texts) + 1))[: args.requests]
     model = args.model or train_model(project.VAR / "bench-models")
     with tempfile.TemporaryDirectory() as workdir, case_service(

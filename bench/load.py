@@ -43,14 +43,14 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from bench.latency import percentile  # noqa: E402
-from bench.nlu_eval import HELDOUT, train_model  # noqa: E402
+from bench.nlu_eval import ASKED, train_model  # noqa: E402
 from dalil import project  # noqa: E402
 from dalil.cases.seed import sample_cases  # noqa: E402
 from dalil.processes import CASE_APP, UVICORN_FLAGS, free_port, running  # noqa: E402
 
 PRODUCTION_ENDPOINTS = ROOT / "endpoints.production.yml"
-# Held-out questions a user asks in passing; not those that open a form or a ticket.
-HELDOUT_INTENTS = {
+# Asked questions a user asks in passing; not those that open a form or a ticket.
+PASSING_INTENTS = {
     "ask_channels", "ask_contact", "ask_customer_charter", "ask_duration", "ask_fees",
     "ask_office_hours", "ask_office_location", "ask_requirements", "ask_service_overview",
     "ask_steps", "bot_challenge", "list_services", "out_of_scope",
@@ -93,11 +93,11 @@ class Result:
 # --- conversations ---------------------------------------------------------------------
 
 
-def conversations(heldout: list[str], seed: int) -> Iterator[list[tuple[str, str]]]:
+def conversations(asked: list[str], seed: int) -> Iterator[list[tuple[str, str]]]:
     """Endless short scripted conversations: (kind, message) turns; "id" marks the lookup."""
     rng = random.Random(seed)
     cases = itertools.cycle(rng.sample(list(sample_cases()), k=len(list(sample_cases()))))
-    scripts = itertools.cycle(["service", "lookup", "heldout"])
+    scripts = itertools.cycle(["service", "lookup", "asked"])
     for script in scripts:
         turns = [("chat", rng.choice(GREETINGS))]
         if script == "service":
@@ -115,19 +115,19 @@ def conversations(heldout: list[str], seed: int) -> Iterator[list[tuple[str, str
                 ("id", case.national_id),
             ]
         else:
-            turns += [("chat", text) for text in rng.sample(heldout, 3)]
+            turns += [("chat", text) for text in rng.sample(asked, 3)]
         turns.append(("chat", rng.choice(THANKS)))
         yield turns
 
 
-def heldout_questions() -> list[str]:
-    items = yaml.safe_load(HELDOUT.read_text(encoding="utf-8"))
-    return [item["text"] for item in items if item["intent"] in HELDOUT_INTENTS]
+def asked_questions() -> list[str]:
+    items = yaml.safe_load(ASKED.read_text(encoding="utf-8"))
+    return [item["text"] for item in items if item["intent"] in PASSING_INTENTS]
 
 
 async def simulated_client(
     client: httpx.AsyncClient, url: str, index: int, run: str, deadline: float,
-    heldout: list[str], result: Result, think: float = 0.0,
+    asked: list[str], result: Result, think: float = 0.0,
 ) -> None:  # fmt: skip
     """One user: conversation after conversation until the deadline.
 
@@ -135,7 +135,7 @@ async def simulated_client(
     message (0.5 to 1.5 times it, at random); 0 sends the next message at once.
     """
     pause = random.Random(index)
-    for number, turns in enumerate(conversations(heldout, seed=index)):
+    for number, turns in enumerate(conversations(asked, seed=index)):
         sender = f"load-{run}-{index}-{number}"
         for kind, message in turns:
             if time.monotonic() >= deadline:
@@ -171,18 +171,18 @@ async def drive(
 ) -> Result:
     """Warms every replica up, then runs ``clients`` concurrent users for ``seconds``."""
     url = f"{base}/webhooks/rest/webhook"
-    heldout = heldout_questions()
+    asked = asked_questions()
     run = uuid.uuid4().hex[:8]
     limits = httpx.Limits(max_connections=clients + 10, max_keepalive_connections=clients + 10)
     async with httpx.AsyncClient(timeout=timeout, limits=limits) as client:
-        for i, text in enumerate(heldout[:8]):  # warm up (both replicas behind the proxy)
+        for i, text in enumerate(asked[:8]):  # warm up (both replicas behind the proxy)
             await client.post(url, json={"sender": f"warm-{run}-{i}", "message": text})
         result = Result()
         before, busy_before = cpu_snapshot(procs), machine_ticks()
         started = time.monotonic()
         result.started = time.perf_counter()
         await asyncio.gather(*(
-            simulated_client(client, url, i, run, started + seconds, heldout, result, think)
+            simulated_client(client, url, i, run, started + seconds, asked, result, think)
             for i in range(clients)
         ))  # fmt: skip
         result.elapsed = time.monotonic() - started

@@ -1,13 +1,11 @@
 """Intent and `service` accuracy of Dalil's trained model on the held-out questions.
 
-Held-out files, each written separately from the training templates and from each other,
-in MSA and Saudi dialect with real-world spelling: tests/data/heldout.yml, then
-heldout_2.yml to heldout_18.yml (written later, each by another hand, as checks that
-changes made after reading the earlier files' errors carry over; heldout_5.yml adds
-agents' terse lookups and workers writing Egyptian or broken Arabic, heldout_6.yml
-Hijazi speakers, households with domestic workers, loanwords and voice dictation,
-heldout_8.yml situations told before the question and aspects asked indirectly, the
-others a mix of every kind of writer). Trains a model first unless --model is given.
+Held-out files (tests/data/heldout_N.yml), each written by another hand, separately from
+the training data and from each other, in MSA and Saudi dialect with real-world spelling,
+and measured before anyone read it. Once read, a file is a round of asked questions:
+it moves to bot/data/questions/ and becomes training data, and new files take its place,
+so the figures printed here are always on questions the model was not built from.
+Trains a model first unless --model is given.
 """
 
 from __future__ import annotations
@@ -30,8 +28,11 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 from dalil import project  # noqa: E402
 from dalil.training import train_project  # noqa: E402
 
-HELDOUT = ROOT / "tests" / "data" / "heldout.yml"  # the other benches replay these questions
-HELDOUT_FILES = [HELDOUT, *(ROOT / "tests" / "data" / f"heldout_{n}.yml" for n in range(2, 19))]
+# Questions the other benches replay as users' traffic.
+ASKED = ROOT / "bot" / "data" / "questions" / "round_01.yml"
+HELDOUT_FILES = sorted(
+    (ROOT / "tests" / "data").glob("heldout_*.yml"), key=lambda p: int(p.stem.split("_")[1])
+)
 
 
 def train_model(output: Path) -> Path:

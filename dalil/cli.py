@@ -33,12 +33,12 @@ def _rasa(*args: str) -> int:
 
 
 def generate_nlu(_: argparse.Namespace) -> int:
-    """Regenerate the aspect intents' examples from the templates and the catalog."""
+    """Regenerate the training examples from the templates, the catalog and the questions."""
     from dalil import nlu_generate
 
-    changed = nlu_generate.write()
-    state = "updated" if changed else "up to date"
-    print(f"{nlu_generate.OUTPUT.relative_to(project.ROOT)}: {state}")
+    for output, changed in ((nlu_generate.OUTPUT, nlu_generate.write()),
+                            (nlu_generate.QUESTIONS_OUTPUT, nlu_generate.write_questions())):
+        print(f"{output.relative_to(project.ROOT)}: {'updated' if changed else 'up to date'}")
     return 0
 
 
@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         handler=train
     )
     commands.add_parser(
-        "generate-nlu", help="regenerate bot/data/nlu/services.yml from templates and catalog"
+        "generate-nlu", help="regenerate bot/data/nlu/ from templates, catalog and asked questions"
     ).set_defaults(handler=generate_nlu)
     catalog_parser = commands.add_parser("catalog", help="catalog tools")
     catalog_commands = catalog_parser.add_subparsers(dest="catalog_command", required=True)

@@ -36,3 +36,39 @@ def test_every_service_and_every_aspect_has_examples() -> None:
     every = "\n".join(intents.values())
     for service in catalog.services:
         assert f'"value": "{service.id}"' in every, service.id
+
+
+def test_the_committed_questions_are_what_the_generator_writes() -> None:
+    committed = nlu_generate.QUESTIONS_OUTPUT.read_text(encoding="utf-8")
+    expected = nlu_generate.generate_questions(nlu_generate.load_questions())
+    assert committed == expected, (
+        "bot/data/nlu/questions.yml is stale or hand-edited: run `dalil generate-nlu`"
+    )
+
+
+def test_every_asked_question_teaches_its_intent() -> None:
+    questions = nlu_generate.load_questions()
+    data = yaml.safe_load(nlu_generate.generate_questions(questions))
+    taught = {
+        line[2:]: block["intent"]
+        for block in data["nlu"] for line in block["examples"].splitlines()
+    }
+    assert len(questions) >= 5000
+    for item in questions:
+        assert taught[" ".join(item["text"].split())] == item["intent"], item["text"]
+
+
+def test_no_held_out_question_is_a_training_example() -> None:
+    """The bench's figures mean something only on questions the model was not built from."""
+    from bench.nlu_eval import HELDOUT_FILES
+    from dalil import project
+
+    trained = set()
+    for path in (project.BOT_DATA / "nlu").glob("*.yml"):
+        for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
+            trained |= {line[2:].strip() for line in block.get("examples", "").splitlines()}
+    for path in HELDOUT_FILES:
+        for item in yaml.safe_load(path.read_text(encoding="utf-8")):
+            text = " ".join(item["text"].split())
+            if len(text.split()) >= 4:  # «شكرا», «السلام عليكم» are everyone's words
+                assert text not in trained, (path.name, text)
