@@ -9,13 +9,18 @@ from nlp.normalize import NormalizationOptions, normalize
 # A word is a run of letters, combining marks (tashkeel), digits and tatweel; anything
 # else that is not a space (؟ ، ؛ ! emoji ...) becomes a piece of its own.
 _TOKEN_RE = regex.compile(r"[\p{L}\p{M}\p{N}_\u0640]+|[^\s\p{L}\p{M}\p{N}_\u0640]")
+# «ة» only ends a word: a letter after it means a space was left out («شهادةالسعودة»).
+_AFTER_TEH_MARBUTA = regex.compile(r"(?<=\u0629[\p{M}\u0640]*)(?=\p{L})")
 
 
 def split_tokens(text: str, options: NormalizationOptions) -> list[tuple[str, int, str]]:
     """Split ``text`` into ``(piece, start, normalized)``, dropping pieces that normalize away."""
     pieces = []
     for match in _TOKEN_RE.finditer(text):
-        normalized = normalize(match.group(), options)
-        if normalized.strip():
-            pieces.append((match.group(), match.start(), normalized))
+        start = match.start()
+        for piece in _AFTER_TEH_MARBUTA.split(match.group()):
+            normalized = normalize(piece, options)
+            if normalized.strip():
+                pieces.append((piece, start, normalized))
+            start += len(piece)
     return pieces

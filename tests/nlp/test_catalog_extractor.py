@@ -127,6 +127,12 @@ def found(extractor: CatalogEntityExtractor, text: str, entity: str = "service")
         ("هروب بلاغ متى يقدر الكفيل يسويه والعامل غايب", "absence_report"),
         # «تستخدم» is the catalog's «مستخدمة», not a misspelt «استقدام».
         ("تأشيرات صادرة ولم تستخدم ابغى استرداد رسومها", "visa_refund"),
+        # «ة» ends a word: a letter after it means a space was left out.
+        ("شهادةالسعوده وش هي وليش البنك يطلبها", "saudization_certificate"),
+        ("رخصةالعمل وش يبي لها اول ماوصل العامل", "work_permit_issue"),
+        # In a labor office «المكافأة» is the end-of-service benefit.
+        ("الكفيل لازم يصرف المكافأة خلال كم يوم", "end_of_service_benefit"),
+        ("عندي استفسار عن الـ WPS", "wage_protection"),
     ],
 )
 def test_services_are_found_by_catalog_id(extractor, text: str, service: str) -> None:
