@@ -43,6 +43,9 @@ class NormalizationOptions:
     punctuation: bool = True  # ؟ ، ؛ ٪ -> ? , ; %
     repeated_letters: bool = True  # squeeze letters repeated 3+ times for emphasis
     lowercase: bool = True  # Latin letters, so "OK" and "ok" are one word
+    # Arabizi read in Arabic letters («kam rsoom» -> «كم رسوم»); needs the whole message,
+    # so nlp.segment.split_tokens applies it, not normalize().
+    arabizi: bool = True
 
     @classmethod
     def from_config(cls, config: dict) -> NormalizationOptions:

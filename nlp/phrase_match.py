@@ -113,7 +113,13 @@ def word_score(typed: str, known: str) -> float:
         return FUZZY
     if len(a) == len(b) >= 4 and _swapped(a, b):  # «رصخة»: fast thumbs, not another word
         return FUZZY
+    if len(a) >= 4 and a != b and a.translate(_PLAIN) == b.translate(_PLAIN):
+        return FUZZY  # «رخسة»: Arabizi's «s» (and a learner's ear) does not tell «ص» from «س»
     return 0.0
+
+
+# Emphatic letters and the plain ones Latin letters (and non-native ears) merge them with.
+_PLAIN = str.maketrans("صطضظذقح", "ستدززكه")
 
 
 def _swapped(a: str, b: str) -> bool:

@@ -133,6 +133,10 @@ def found(extractor: CatalogEntityExtractor, text: str, entity: str = "service")
         # In a labor office «المكافأة» is the end-of-service benefit.
         ("الكفيل لازم يصرف المكافأة خلال كم يوم", "end_of_service_benefit"),
         ("عندي استفسار عن الـ WPS", "wage_protection"),
+        # Arabizi, Arabic in Latin letters: «s» may be «ص» (rukhsat, رخصة).
+        ("kam rsoom tajdeed rukhsat al3amal", "work_permit_renewal"),
+        ("wain asawi 7jz maw3d fi maktab al3amal", "office_appointment"),
+        ("shlon asawi shakwa 3la el kafeel", "labor_complaint"),
     ],
 )
 def test_services_are_found_by_catalog_id(extractor, text: str, service: str) -> None:
