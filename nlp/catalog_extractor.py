@@ -22,7 +22,14 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlp.keyword_match import NEUTRAL_FORMS, STOPWORDS, KeywordIndex, clear_winner
+from nlp.keyword_match import (
+    NEUTRAL_FORMS,
+    STOPWORDS,
+    Evidence,
+    KeywordIndex,
+    clear_winner,
+    named_apart,
+)
 from nlp.phrase_match import PhraseIndex
 
 logger = logging.getLogger(__name__)
@@ -218,7 +225,11 @@ class CatalogEntityExtractor(GraphComponent, EntityExtractorMixin):
         evidence = self.keywords.evidence(text)
         if services:  # beside a named service, words pointing at a yielding one don't count
             evidence = [e for e in evidence if e.key not in self.yielding]
-        best = clear_winner(evidence, len(self.keywords.phrases))
+        keys = len(self.keywords.phrases)
+        best = clear_winner(evidence, keys)
+        if best is None and not services:  # «افتح ملف منشأة … احجز موعد»: both named
+            both = [self._entity(e) for e in named_apart(evidence, keys)]
+            return sorted([*found, *both], key=lambda e: e["start"])
         if best is None or any(e["value"] == best.key for e in services):
             return found
         if services and best.coverage < 1.0:  # beside a named service, a whole phrase
@@ -228,14 +239,22 @@ class CatalogEntityExtractor(GraphComponent, EntityExtractorMixin):
             # elsewhere stays, and both count.
             weight_of = {e.key: e.weight for e in evidence}
             within = [e for e in named if e["start"] < best.end and best.start < e["end"]]
-            if any(weight_of.get(e["value"], 0.0) >= best.weight for e in within):
+            if any(
+                weight_of.get(e["value"], 0.0) >= best.weight  # the named one weighs more
+                or best.key in self.broader.get(e["value"], ())  # or is its narrower kind
+                for e in within
+            ):
                 return found
             found = [e for e in found if e not in within]
-        entity = {
+        return sorted([*found, self._entity(best)], key=lambda e: e["start"])
+
+    @staticmethod
+    def _entity(evidence: Evidence) -> dict[str, Any]:
+        """The `service` entity the keyword evidence found, less sure than a named phrase."""
+        return {
             "entity": "service",
-            "value": best.key,
-            "start": best.start,
-            "end": best.end,
-            "confidence_entity": round(0.8 * best.coverage, 3),
+            "value": evidence.key,
+            "start": evidence.start,
+            "end": evidence.end,
+            "confidence_entity": round(0.8 * evidence.coverage, 3),
         }
-        return sorted([*found, entity], key=lambda e: e["start"])

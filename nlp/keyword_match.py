@@ -287,6 +287,18 @@ def clear_winner(evidence: list[Evidence], keys: int) -> Evidence | None:
     return best
 
 
+def named_apart(evidence: list[Evidence], keys: int) -> list[Evidence]:
+    """Keys each wholly covered by words of their own, when there are several: «افتح ملف
+    منشأة … احجز موعد» names two services, none ahead of the other. Empty otherwise."""
+    whole = [e for e in evidence if e.coverage >= 1.0 - 1e-9 and e.weight >= math.log(keys / 3)]
+    seen: set[int] = set()
+    for e in whole:
+        if e.at & seen:
+            return []
+        seen |= e.at
+    return whole if len(whole) > 1 else []
+
+
 def _closest(
     phrase_words: frozenset[Reading], exact: frozenset[Reading], typo: frozenset[Reading]
 ) -> Reading | None:

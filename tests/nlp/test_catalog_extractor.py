@@ -137,6 +137,12 @@ def found(extractor: CatalogEntityExtractor, text: str, entity: str = "service")
         ("kam rsoom tajdeed rukhsat al3amal", "work_permit_renewal"),
         ("wain asawi 7jz maw3d fi maktab al3amal", "office_appointment"),
         ("shlon asawi shakwa 3la el kafeel", "labor_complaint"),
+        # Two services wholly named by their words: the first is the one asked about.
+        ("ابغى افتح ملف منشأة، لازم احجز موعد واروح ولا كله اونلاين؟", "establishment_file"),
+        # A household's kind of recruitment, named, outweighs the visa the words suggest.
+        ("ابغا استقدم شغالة من كينيا، كم تكلفني التاشيرة والمكتب تقريبا؟",
+         "domestic_worker_recruitment"),
+        ("رسوم تجديد رخصة العمل للعامل الوافد كم صارت", "work_permit_renewal"),
     ],
 )
 def test_services_are_found_by_catalog_id(extractor, text: str, service: str) -> None:
@@ -243,3 +249,8 @@ def test_coverage_tells_a_bare_name_from_a_question(extractor) -> None:
     assert coverage("بخصوص نقل الكفالة") >= 0.6  # mostly the name
     assert 0 < coverage("وش الاوراق المطلوبة لنقل الكفالة") < 0.6
     assert coverage("السلام عليكم") is None
+
+
+def test_two_services_named_by_their_words_are_both_found_in_order(extractor) -> None:
+    text = "ابغى افتح ملف منشأة، لازم احجز موعد واروح ولا كله اونلاين؟"
+    assert found(extractor, text) == ["establishment_file", "office_appointment"]
