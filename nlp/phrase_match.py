@@ -145,6 +145,26 @@ class PhraseIndex:
             forms = tuple(w.form for w in words_of(phrase))
             if forms:
                 self.entries.append((key, phrase, forms))
+        self.known = frozenset(v for *_, forms in self.entries for f in forms for v in variants(f))
+
+    def _unglued(self, words: list[Word]) -> list[Word]:
+        """``words`` with a word the phrases do not know split in two that they do: a space
+        left out («حجزموعد», «فيبوابه») joins two words of one name."""
+        out = []
+        for word in words:
+            if len(word.form) >= 5 and not variants(word.form) & self.known:
+                for cut in range(2, len(word.form) - 2):
+                    left, right = word.form[:cut], word.form[cut:]
+                    if variants(left) & self.known and variants(right) & self.known:
+                        at = word.start + cut if len(word.text) == len(word.form) else word.start
+                        out += [Word(word.text, word.start, at or word.end, left),
+                                Word(word.text, at, word.end, right)]
+                        break
+                else:
+                    out.append(word)
+            else:
+                out.append(word)
+        return out
 
     def _score(self, typed: str, known: str) -> float:
         score = word_score(typed, known)
@@ -170,7 +190,7 @@ class PhraseIndex:
 
     def find(self, text: str) -> list[Match]:
         """All best non-overlapping matches, longest phrases first, in text order."""
-        words = words_of(text)
+        words = self._unglued(words_of(text))
         candidates = []
         for key, phrase, forms in self.entries:
             for i in range(len(words)):

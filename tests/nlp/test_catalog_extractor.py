@@ -130,6 +130,8 @@ def found(extractor: CatalogEntityExtractor, text: str, entity: str = "service")
         # «ة» ends a word: a letter after it means a space was left out.
         ("شهادةالسعوده وش هي وليش البنك يطلبها", "saudization_certificate"),
         ("رخصةالعمل وش يبي لها اول ماوصل العامل", "work_permit_issue"),
+        ("حجزموعد بمكتب العمل كيف", "office_appointment"),  # two known words glued
+        ("ابي اسوي حساب فيبوابه الخدمات", "portal_account"),
         # In a labor office «المكافأة» is the end-of-service benefit.
         ("الكفيل لازم يصرف المكافأة خلال كم يوم", "end_of_service_benefit"),
         ("عندي استفسار عن الـ WPS", "wage_protection"),
