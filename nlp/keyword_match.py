@@ -47,7 +47,8 @@ STOPWORDS = frozenset(
 # Compared as whole words (with or without «ال» or a clitic), never stemmed, and never
 # read as a typo of another word.
 NEUTRAL_FORMS = frozenset(
-    "جديد جديده سعودي سعوديه سعوديين سعوديون اشيك يشيك تشيك نشيك".split()
+    "جديد جديده جديدين جديدات الجدد جداد سعودي سعوديه سعوديين سعوديون "
+    "اشيك يشيك تشيك نشيك".split()
 )
 
 

@@ -16,13 +16,13 @@ from nlp.normalize import DEFAULT_OPTIONS
 from nlp.segment import split_tokens
 
 # Longest first, so «وبال» is stripped before «و».
-# «هال» is the Gulf «this»: «هالخدمة», «هالمخالفة».
+# «هال» is the Gulf «this»: «هالخدمة», «هالمخالفة»; «عال» is «على ال»: «عالبوابة».
 _PREFIXES = (
-    "وبال", "وهال", "وال", "بال", "فال", "كال", "هال", "لل", "ال",
+    "وبال", "وهال", "وعال", "وال", "بال", "فال", "كال", "هال", "عال", "لل", "ال",
     "وب", "ول", "و", "ب", "ل", "ف", "ك",
 )  # fmt: skip
 # The article with what may lead it: «وال», «بال», «هال» (this)… shared with keyword_match.
-DEFINITE = ("وبال", "وهال", "وال", "بال", "فال", "كال", "هال", "لل", "ال")
+DEFINITE = ("وبال", "وهال", "وعال", "وال", "بال", "فال", "كال", "هال", "عال", "لل", "ال")
 # Shorter words match exactly, or with two neighbouring letters swapped: one other edit
 # turns a four-letter word into another word («تمام», «دوام» and «دمام»).
 FUZZY_MIN_LENGTH = 5

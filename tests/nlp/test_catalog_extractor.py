@@ -145,6 +145,11 @@ def found(extractor: CatalogEntityExtractor, text: str, entity: str = "service")
         ("ابغا استقدم شغالة من كينيا، كم تكلفني التاشيرة والمكتب تقريبا؟",
          "domestic_worker_recruitment"),
         ("رسوم تجديد رخصة العمل للعامل الوافد كم صارت", "work_permit_renewal"),
+        # «عال» is «على ال»; «الجدد» (the new ones) is not «تجديد».
+        ("وكيف بعمل حساب عالبوابة الالكترونية؟", "portal_account"),
+        ("الممرضات الجدد نطلع لهم رخصة عمل جديده، وش نحتاج من اوراق؟", "work_permit_issue"),
+        # Renewal is done to a permit: named beside it, renewal is what is asked.
+        ("رخص العمل حقتهم بتنتهي، تجديد رخصة العمل وش يطلب", "work_permit_renewal"),
     ],
 )
 def test_services_are_found_by_catalog_id(extractor, text: str, service: str) -> None:
