@@ -22,9 +22,10 @@ splits. Dataset: Jarrar, M., Birim, A., Khalilia, M., Erden, M., Ghanem, S. (202
 Arabic", ArabicNLP 2023; github.com/SinaLab/ArBanking77, licence CC BY-SA 4.0. Expected in
 ``../shared/data/arbanking77`` beside the repository.
 
-Experiment 2, the project: train on bot/data/nlu with domain.yml, score
-tests/data/heldout.yml and a noisy copy of it (diacritics, tatweel, dropped hamzas,
-ة→ه, ى↔ي, Arabic-Indic digits; generated deterministically with ``random.Random(7)``).
+Experiment 2, the project: train on bot/data/nlu with domain.yml, score the held-out
+files (tests/data/heldout_*.yml, see bench/nlu_eval.py) and a noisy copy of them
+(diacritics, tatweel, dropped hamzas, ة→ه, ى↔ي, Arabic-Indic digits; generated
+deterministically with ``random.Random(7)``).
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("RASA_MAX_CACHE_SIZE", "0")
 
+from bench.nlu_eval import HELDOUT_FILES  # noqa: E402
 from dalil import project  # noqa: E402
 
 ARBANKING = ROOT.parent / "shared" / "data" / "arbanking77"
@@ -60,7 +62,6 @@ ARBANKING_EVAL = {
     "ArBanking77 PAL": "Banking77_Arabized_PAL_test.csv",
 }
 LATENCY_SET = "ArBanking77 MSA"
-HELDOUT = ROOT / "tests" / "data" / "heldout.yml"
 NLU_DATA = project.BOT_DATA / "nlu"
 REFERENCE = "AraBERT (Jarrar et al. 2023): F1 0.921 MSA / 0.900 PAL (GPU fine-tuned)"
 
@@ -333,15 +334,12 @@ def arbanking(output: Path) -> list[Row]:
 
 def project_heldout(output: Path) -> list[Row]:
     """Experiment 2: stock Rasa vs full Dalil on the project's held-out questions."""
-    missing = [p for p in (NLU_DATA, HELDOUT, project.DOMAIN) if not p.exists()]
-    if missing:
-        print(
-            "project data missing ("
-            + ", ".join(str(p.relative_to(ROOT)) for p in missing)
-            + "); skipping experiment 2."
-        )
+    missing = [str(p.relative_to(ROOT)) for p in (NLU_DATA, project.DOMAIN) if not p.exists()]
+    if missing or not HELDOUT_FILES:
+        print(f"project data missing ({', '.join(missing) or 'held-out files'}); "
+              "skipping experiment 2.")
         return []
-    items = yaml.safe_load(HELDOUT.read_text(encoding="utf-8"))
+    items = [i for p in HELDOUT_FILES for i in yaml.safe_load(p.read_text(encoding="utf-8"))]
     texts = [str(item["text"]) for item in items]
     gold = [item["intent"] for item in items]
     rng = random.Random(7)
