@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from dalil.catalog.model import ASPECTS, Catalog, Service
 from nlp.keyword_match import STOPWORDS
-from nlp.phrase_match import PhraseIndex, word_score, words_of
+from nlp.phrase_match import PhraseIndex, variants, word_score, words_of
 
 PHRASE_WEIGHT = 10.0
 NAME_WORD_WEIGHT = 3.0
@@ -40,7 +40,7 @@ class CatalogSearch:
             (s.id, p) for s in catalog.services for p in catalog.phrases_of(s)
         )
         self.name_words = {
-            s.id: {w.form for p in catalog.phrases_of(s) for w in words_of(p)} - STOPWORDS
+            s.id: {w.form for p in catalog.phrases_of(s) for w in words_of(p) if _content(w.form)}
             for s in catalog.services
         }
         self.text_words = {
@@ -54,7 +54,7 @@ class CatalogSearch:
         scores = {s.id: 0.0 for s in self.catalog.services}
         for match in self.phrases.find(query):
             scores[match.key] += PHRASE_WEIGHT * match.score * match.words
-        terms = [w.form for w in words_of(query) if w.form not in STOPWORDS and len(w.form) > 1]
+        terms = [w.form for w in words_of(query) if _content(w.form) and len(w.form) > 1]
         for service_id in scores:
             for term in terms:
                 name = max((word_score(term, w) for w in self.name_words[service_id]), default=0)
@@ -67,3 +67,8 @@ class CatalogSearch:
             key=lambda h: -h.score,
         )
         return ranked[:limit]
+
+
+def _content(form: str) -> bool:
+    """Whether a word says something of its own: «الرسوم» is «رسوم», a stopword too."""
+    return not variants(form) & STOPWORDS
