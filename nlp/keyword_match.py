@@ -43,12 +43,13 @@ STOPWORDS = frozenset(
 )
 # Words said of any service whose stem is a service's: "new" («حساب جديد», «رخصة عمل
 # جديدة») stems as «تجديد» (renewal), "Saudi" («موظفين سعوديين») as «السعودة» (the
-# Saudization certificate), "check" («أشيك», from English) as «أشتكي» (complain).
+# Saudization certificate), "check" («أشيك», from English) as «أشتكي» (complain), the Gulf
+# "until" («لين») as «لون» (colour, of a Nitaqat band).
 # Compared as whole words (with or without «ال» or a clitic), never stemmed, and never
 # read as a typo of another word.
 NEUTRAL_FORMS = frozenset(
     "جديد جديده جديدين جديدات الجدد جداد سعودي سعوديه سعوديين سعوديون "
-    "اشيك يشيك تشيك نشيك".split()
+    "اشيك يشيك تشيك نشيك لين".split()
 )
 
 
