@@ -96,11 +96,16 @@ def generate_questions(questions: list[dict[str, str]]) -> str:
     """The NLU YAML of asked questions, by intent, each text on one line as it was written.
 
     Square brackets would read as entity markup, so they become parentheses; the `service`
-    label is not annotated, since the catalog extractor learns nothing from examples."""
-    by_intent: dict[str, list[str]] = {}
+    label is not annotated, since the catalog extractor learns nothing from examples. A
+    text that two writers labelled differently teaches nothing and is left out."""
+    labels: dict[str, set[str]] = {}
     for item in questions:
         text = " ".join(str(item["text"]).split()).replace("[", "(").replace("]", ")")
-        by_intent.setdefault(item["intent"], []).append(text)
+        labels.setdefault(text, set()).add(item["intent"])
+    by_intent: dict[str, list[str]] = {}
+    for text, intents in labels.items():
+        if len(intents) == 1:  # writers who disagree («يعطيكم العافيه»: hello or thanks?)
+            by_intent.setdefault(intents.pop(), []).append(text)
     blocks = [_block(intent, by_intent[intent]) for intent in sorted(by_intent)]
     return QUESTIONS_HEADER + 'version: "3.1"\n\nnlu:\n' + "\n".join(blocks)
 

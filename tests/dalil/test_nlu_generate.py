@@ -54,8 +54,14 @@ def test_every_asked_question_teaches_its_intent() -> None:
         for block in data["nlu"] for line in block["examples"].splitlines()
     }
     assert len(questions) >= 5000
+    labels: dict[str, set[str]] = {}
     for item in questions:
-        assert taught[" ".join(item["text"].split())] == item["intent"], item["text"]
+        labels.setdefault(" ".join(item["text"].split()), set()).add(item["intent"])
+    for text, intents in labels.items():
+        if len(intents) == 1:
+            assert taught[text] in intents, text
+        else:  # writers disagreed: no example either way
+            assert text not in taught, text
 
 
 def test_held_out_questions_are_not_training_examples() -> None:
