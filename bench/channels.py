@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from bench.latency import percentile  # noqa: E402
-from bench.nlu_eval import HELDOUT, train_model  # noqa: E402
+from bench.nlu_eval import ASKED, train_model  # noqa: E402
 from dalil import project  # noqa: E402
 from dalil.processes import action_server, case_service, console, rasa_server  # noqa: E402
 from dalil.store import Store  # noqa: E402
@@ -71,7 +71,7 @@ def main() -> None:
     parser.add_argument("--model", type=Path)
     parser.add_argument("--requests", type=int, default=60)
     args = parser.parse_args()
-    texts = [i["text"] for i in yaml.safe_load(HELDOUT.read_text(encoding="utf-8"))]
+    texts = [i["text"] for i in yaml.safe_load(ASKED.read_text(encoding="utf-8"))]
     texts = texts[: args.requests]
     model = args.model or train_model(project.VAR / "bench-models")
 
