@@ -150,21 +150,20 @@ class PhraseIndex:
     def _unglued(self, words: list[Word]) -> list[Word]:
         """``words`` with a word the phrases do not know split in two that they do: a space
         left out («حجزموعد», «فيبوابه») joins two words of one name."""
-        out = []
-        for word in words:
-            if len(word.form) >= 5 and not variants(word.form) & self.known:
-                for cut in range(2, len(word.form) - 2):
-                    left, right = word.form[:cut], word.form[cut:]
-                    if variants(left) & self.known and variants(right) & self.known:
-                        at = word.start + cut if len(word.text) == len(word.form) else word.start
-                        out += [Word(word.text, word.start, at or word.end, left),
-                                Word(word.text, at, word.end, right)]
-                        break
-                else:
-                    out.append(word)
-            else:
-                out.append(word)
-        return out
+        return [part for word in words for part in self._split(word)]
+
+    def _split(self, word: Word) -> list[Word]:
+        if len(word.form) < 5 or variants(word.form) & self.known:
+            return [word]
+        for cut in range(2, len(word.form) - 2):
+            left, right = word.form[:cut], word.form[cut:]
+            if variants(left) & self.known and variants(right) & self.known:
+                # Offsets split too when normalizing kept the length; else both halves
+                # point at the whole typed word.
+                at = word.start + cut if len(word.text) == len(word.form) else None
+                return [Word(word.text, word.start, at or word.end, left),
+                        Word(word.text, at or word.start, word.end, right)]
+        return [word]
 
     def _score(self, typed: str, known: str) -> float:
         score = word_score(typed, known)
